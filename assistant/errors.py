@@ -1,0 +1,23 @@
+"""The assistant's error hierarchy; the CLI and web app translate these into user messages."""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base class for every error the assistant raises on purpose."""
+
+
+class ConfigError(AssistantError):
+    """A setting has a value the assistant cannot use."""
+
+
+class CorpusError(AssistantError):
+    """A corpus file is missing or does not have the structure of a work-plan notice."""
+
+
+class IndexError_(AssistantError):
+    """The search index is missing, stale or unreadable and could not be rebuilt."""
+
+
+class InputError(AssistantError):
+    """A question the assistant cannot take (empty, too long, not text)."""

@@ -1,0 +1,192 @@
+"""The persistent Chroma index: chunks from notices, idempotent upserts, rebuilds when corpus or model change."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import re
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+
+from .errors import IndexError_
+from .records import Chunk, Hit, Notice
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Bump when chunking changes: it is part of the fingerprint, so old indexes rebuild themselves.
+CHUNKING_VERSION = "1"
+BATCH = 32
+
+Progress = Callable[[int, int], None]
+
+
+def chunks_of(notice: Notice) -> list[Chunk]:
+    """One chunk per task (with its section title), one for the covering notice, one per section heading."""
+    doc = notice.doc_id
+    chunks = [
+        Chunk(
+            id=f"{doc}:notice",
+            doc_id=doc,
+            kind="notice",
+            text="\n".join(
+                [notice.meta.title, "、".join(notice.covering.addressees), notice.covering.body,
+                 notice.covering.issuer, notice.covering.date]
+            ),
+        )
+    ]
+    for section in notice.sections:
+        chunks.append(
+            Chunk(
+                id=f"{doc}:section:{section.number}",
+                doc_id=doc,
+                kind="section",
+                text=f"{section.numeral}、{section.title}",
+                section=section.number,
+            )
+        )
+    for task in notice.tasks:
+        title = notice.section_of(task.section).title
+        chunks.append(
+            Chunk(
+                id=f"{doc}:task:{task.number}",
+                doc_id=doc,
+                kind="task",
+                text=f"{title}\n{task.number}.{task.text}",
+                task_number=task.number,
+                section=task.section,
+            )
+        )
+    return chunks
+
+
+def fingerprint(chunks: Sequence[Chunk], embedding_id: str) -> str:
+    """A hash of every chunk id and text, the chunking version and the embedding model."""
+    digest = hashlib.sha256(f"{CHUNKING_VERSION}\n{embedding_id}\n".encode())
+    for chunk in chunks:
+        digest.update(f"{chunk.id}\n{chunk.text}\n".encode())
+    return digest.hexdigest()
+
+
+def collection_name(settings: Settings) -> str:
+    """One collection per embedding model, so vectors of two models never mix."""
+    slug = re.sub(r"[^a-zA-Z0-9]+", "-", settings.embedding_id).strip("-").lower()
+    return f"{settings.collection_prefix}-{slug}"[:60].strip("-")
+
+
+def _metadata(chunk: Chunk) -> dict[str, str | int]:
+    return {"doc_id": chunk.doc_id, "kind": chunk.kind, "task_number": chunk.task_number, "section": chunk.section}
+
+
+@contextmanager
+def _locked(index_dir: Path) -> Iterator[None]:
+    """An exclusive lock so two processes starting on one index directory do not build it at once."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class VectorIndex:
+    """Dense search over chunks in a persistent Chroma collection, through LangChain's Chroma integration."""
+
+    def __init__(self, settings: Settings, embeddings: Embeddings) -> None:
+        if embeddings is None:
+            # Chroma's own default embedding function downloads a model: never let it be used.
+            raise IndexError_("VectorIndex needs an embedding function")
+        self._settings = settings
+        self._embeddings = embeddings
+        self._dir = settings.index_dir
+        self._name = collection_name(settings)
+        self._store: Chroma | None = None
+        self._by_id: dict[str, Chunk] = {}
+
+    def _client(self) -> chromadb.ClientAPI:
+        return chromadb.PersistentClient(
+            path=str(self._dir), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+        )
+
+    def _open(self) -> Chroma:
+        return Chroma(
+            collection_name=self._name,
+            embedding_function=self._embeddings,
+            client=self._client(),
+            collection_configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def ensure(self, chunks: Sequence[Chunk], progress: Progress | None = None, force: bool = False) -> bool:
+        """Make the collection hold exactly these chunks; returns True when it had to (re)build."""
+        self._by_id = {c.id: c for c in chunks}
+        expected = fingerprint(chunks, self._settings.embedding_id)
+        with _locked(self._dir):
+            try:
+                store = self._open()
+                current = (store._collection.metadata or {}).get("fingerprint")
+                count = store._collection.count()
+            except Exception as exc:  # noqa: BLE001 - an unreadable store of any kind is rebuilt
+                log.warning("index at %s is unreadable (%s); rebuilding it from the corpus", self._dir, exc)
+                self._wipe()
+                store, current, count = self._open(), None, 0
+            if not force and current == expected and count == len(chunks):
+                self._store = store
+                return False
+            if current is not None and current != expected:
+                log.warning("corpus or embedding model changed since the index was built; rebuilding it")
+            self._store = self._rebuild(store, chunks, expected, progress)
+            return True
+
+    def _wipe(self) -> None:
+        chromadb.api.client.SharedSystemClient.clear_system_cache()
+        shutil.rmtree(self._dir, ignore_errors=True)
+        self._dir.mkdir(parents=True, exist_ok=True)
+
+    def _rebuild(self, store: Chroma, chunks: Sequence[Chunk], expected: str, progress: Progress | None) -> Chroma:
+        store.delete_collection()
+        store = self._open()
+        total = len(chunks)
+        for start in range(0, total, BATCH):
+            batch = chunks[start : start + BATCH]
+            # add_texts upserts by id: ids come from document id + task number, so re-adding never duplicates
+            store.add_texts(
+                texts=[c.text for c in batch], metadatas=[_metadata(c) for c in batch], ids=[c.id for c in batch]
+            )
+            if progress:
+                progress(min(start + BATCH, total), total)
+        # the fingerprint is written last: a build that stops half way is seen as stale next time
+        store._collection.modify(metadata={"fingerprint": expected, "embedding_id": self._settings.embedding_id})
+        return store
+
+    @property
+    def store(self) -> Chroma:
+        if self._store is None:
+            raise IndexError_("the index is not open: call ensure() first")
+        return self._store
+
+    def count(self) -> int:
+        return int(self.store._collection.count())
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        """The k chunks nearest to the query, cosine similarity as score."""
+        pairs: list[tuple[Document, float]] = self.store.similarity_search_with_score(query, k=k)
+        hits = []
+        for doc, distance in pairs:
+            chunk = self._by_id.get(str(doc.id))
+            if chunk is not None:
+                hits.append(Hit(chunk=chunk, score=1.0 - float(distance), source="dense"))
+        return hits
+
+    def manifest(self) -> dict[str, str | int]:
+        meta = dict(self.store._collection.metadata or {})
+        return {"collection": self._name, "count": self.count(), **{k: str(v) for k, v in meta.items()}}

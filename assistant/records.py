@@ -1,0 +1,131 @@
+"""Typed, frozen records that cross stage boundaries: parsed notices, chunks, hits and answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Role = Literal["all", "lead", "assist"]
+ChunkKind = Literal["task", "notice", "section"]
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """The metadata header of a notice (索引号, 文号, 发布机构 ...), values verbatim."""
+
+    doc_id: str
+    title: str  # 信息名称
+    index_number: str = ""  # 索引号
+    doc_number: str = ""  # 文号
+    publisher: str = ""  # 发布机构
+    date: str = ""  # 生成日期
+    keywords: tuple[str, ...] = ()  # 关键词
+    fields: tuple[tuple[str, str], ...] = ()  # every header field as (label, value), in order
+
+
+@dataclass(frozen=True)
+class CoveringNotice:
+    """The short notice that circulates the plan: who it is for, what it says, who signed, when."""
+
+    title: str
+    addressees: tuple[str, ...]
+    body: str
+    issuer: str
+    date: str
+    note: str = ""  # e.g. (此件公开发布)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One of the numbered parts (一、二、…) of the plan."""
+
+    doc_id: str
+    number: int
+    numeral: str
+    title: str
+    task_numbers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One numbered task: its text verbatim, and the units that lead (主办) and assist (协办) it."""
+
+    doc_id: str
+    number: int
+    section: int
+    text: str  # the whole line after "N.", unit bracket included, verbatim
+    body: str  # the text without the trailing unit bracket
+    sentences: tuple[str, ...]
+    leads: tuple[str, ...]
+    assists: tuple[str, ...]
+
+    @property
+    def gist(self) -> str:
+        """The first clause of the task: a one-line summary that is still a verbatim quote."""
+        return first_clause(self.body)
+
+
+def first_clause(text: str, limit: int = 40) -> str:
+    """Text up to the first comma or full stop, cut at `limit` characters."""
+    for i, ch in enumerate(text):
+        if ch in ",,。;;":
+            text = text[:i]
+            break
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A whole parsed notice."""
+
+    meta: DocumentMeta
+    covering: CoveringNotice
+    plan_title: str
+    sections: tuple[Section, ...]
+    tasks: tuple[Task, ...]
+
+    @property
+    def doc_id(self) -> str:
+        return self.meta.doc_id
+
+    def task(self, number: int) -> Task:
+        for task in self.tasks:
+            if task.number == number:
+                return task
+        raise KeyError(f"{self.doc_id} has no task {number}")
+
+    def section_of(self, number: int) -> Section:
+        return self.sections[number - 1]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A unit of retrieval: one task, the covering notice, or a section heading."""
+
+    id: str
+    doc_id: str
+    kind: ChunkKind
+    text: str
+    task_number: int = 0
+    section: int = 0
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its score from one retriever (higher is better)."""
+
+    chunk: Chunk
+    score: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says: text, the tasks it cites (in order), what retrieval ranked, and how."""
+
+    text: str
+    citations: tuple[int, ...] = ()
+    retrieved: tuple[int, ...] = ()
+    refused: bool = False
+    route: str = ""
+    sources: tuple[Task, ...] = field(default=(), compare=False)

@@ -1,0 +1,190 @@
+"""Decide what a question asks (a unit's tasks, a count, a section, metadata, who leads, a fact) or refuse it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from .departments import UnitDirectory
+from .normalize import normalize_question
+from .records import Role, Section
+
+ROUTES = ("unit", "count", "section", "metadata", "lead", "fact", "refuse", "invalid", "help")
+
+# Asking what a unit does.
+_UNIT_VERBS = re.compile(r"负责|承担|牵头|主办|协办|参与|配合|协助|职责|分工|主抓|任务|工作|干什么|做什么|干啥|做啥|管什么|管哪些")
+_LEAD_ONLY = re.compile(r"牵头|主办|主责|主抓|带头")
+_ASSIST_ONLY = re.compile(r"协办|配合|协助|辅助|协同")
+_COUNT = re.compile(r"几项|多少项|几个任务|多少个任务|多少条|几条|多少件|几件|数量|一共|总共|共有|共计|几个部分|几部分|多少部分|分为几|分成几")
+_NUMBER_ASK = re.compile(r"多少|几|百分之|比例|增长|目标是|金额|规模|面积")
+# Asking who does a piece of work.
+_WHO = re.compile(r"谁|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|哪家|由哪|牵头单位|主办单位|协办单位|责任单位|责任部门|负责单位|负责部门|找哪|归谁|谁管|哪个局")
+_FOLLOWUP = re.compile(r"^(那|那么|还有|另外|其中|这些|它们|它|他们|这个|这项|其)|呢[??]?$|其中|这些|上述|以上")
+_SECTION_NO = re.compile(r"第\s*([一二三四五六七八九十1-9])\s*(部分|板块|章|节|大项|方面)")
+_SECTION_WORDS = {
+    1: ("发展能级", "综合实力"),
+    2: ("创新动能", "转型发展"),
+    3: ("城市环境", "中心城区新魅力"),
+    4: ("民生保障", "为民初心"),
+    5: ("治理效能", "安全稳定"),
+    6: ("自身内力", "有为政府", "政府自身建设"),
+}
+_METADATA: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("doc_number", re.compile(r"文号|发文字号|文件号|字号|发文号")),
+    ("index_number", re.compile(r"索引号")),
+    ("meeting", re.compile(r"会议|人大|政府工作报告")),
+    ("keywords", re.compile(r"关键词|关键字|主题词")),
+    ("addressees", re.compile(r"发给|主送|印发给|下发给|发送给|发往|哪些单位收|受文|对象是")),
+    ("date", re.compile(r"(什么时候|何时|哪天|哪一天|日期|时间|几月|哪年哪月).*(印发|发布|生成|下发|出台|发文|成文|签发)|(印发|发布|生成|下发|出台|发文|成文|签发).*(什么时候|何时|哪天|日期|时间|几号|几月)")),
+    ("publisher", re.compile(r"发布机构|发文机关|发文单位|哪个单位发布|谁发布|谁印发|谁发的|哪个单位印发|发布单位|落款")),
+    ("classification", re.compile(r"主题分类|体裁|组配分类|公文种类|文种")),
+    ("public", re.compile(r"公开发布|是否公开|能公开")),
+    ("title", re.compile(r"标题|文件名|名称是|叫什么名|文件名称|全称")),
+    ("overview", re.compile(r"(这份|这个|本|该)?(通知|文件|方案).*(讲|说|是关于|主要内容|讲了什么|说了什么|要求)|主要内容|概括|总结一下|简介")),
+)
+_YEAR = re.compile(r"(19\d\d|20\d\d)\s*年?")
+_OUT_OF_SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("injection", re.compile(r"忽略|无视|忘记|忘掉|不要理会|覆盖|绕过|越狱|system\s*prompt|系统提示|提示词|ignore\s+(all|any|the|previous|above)|disregard|jailbreak|你现在是|扮演|假装你|开发者模式|DAN\b", re.I)),
+    ("creative", re.compile(r"写(一)?(首|篇|段|个)?.{0,6}(诗|词|歌|小说|故事|文章|作文|对联|笑话)|作诗|赋诗|讲(个|一个)?笑话|编(个|一个)?故事|翻译|write\s+(a\s+)?(poem|story|song)", re.I)),
+    ("weather", re.compile(r"天气|气温|下雨|下雪|温度|空气质量指数|几点了|星期几|weather", re.I)),
+    ("person", re.compile(r"(区长|书记|局长|主任|市长|省长|主席|部长|队长|主任委员|负责人|领导)(是谁|叫什么|是哪位|姓什么|电话|手机)|谁是.{0,6}(区长|书记|局长|主任|市长|负责人|领导)|电话|手机号|联系方式|邮箱|地址在哪")),
+    ("advice", re.compile(r"餐馆|饭店|好吃|旅游攻略|股票|彩票|房价|护照|签证|个人所得税|个税|医保报销|怎么挂号|推荐一|买什么")),
+)
+_UNKNOWN_UNIT = re.compile(
+    r"^(?:请问|那|那么|你好)?[,,]?((?:区|市|省|鼓楼|南京)?[\u4e00-\u9fff]{1,10}?(?:局|委员会|委|办公室|办|大队|分局|管委会|街道|部|馆|院|所|队|站|中心|公司))"
+    r"(?:都|主要|具体|今年|2024年)?(?:负责|承担|主办|协办|牵头|参与|配合|有哪些|有什么|要做|做|干|的任务|的工作)"
+)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What the question asks, in a form the answering stage can act on."""
+
+    route: str
+    question: str = ""  # the normalised question
+    units: tuple[str, ...] = ()
+    role: Role = "all"
+    section: int = 0
+    field: str = ""
+    query: str = ""  # text for retrieval (the question, with the conversation it leans on)
+    focus: str = ""  # the current question's own words, for picking sentences
+    count: bool = False
+    reason: str = ""
+    subject: str = ""  # e.g. an unknown unit's name, for the refusal message
+
+
+class Router:
+    """Turns a question and the earlier questions of its conversation into an Intent; pure text logic."""
+
+    def __init__(self, units: UnitDirectory, sections: Sequence[Section], max_chars: int, history_turns: int) -> None:
+        if max_chars <= 0:
+            raise ValueError(f"max_chars must be greater than 0, got {max_chars}")
+        self._units = units
+        self._sections = tuple(sections)
+        self._max_chars = max_chars
+        self._history_turns = history_turns
+
+    def route(self, question: str, history: Sequence[str] = ()) -> Intent:
+        q = normalize_question(question)
+        if not q or not re.search(r"[\w\u4e00-\u9fff]", q):
+            return Intent("invalid", q, reason="empty")
+        if len(q) > self._max_chars:
+            return Intent("invalid", q, reason="too_long")
+        intent = self._route_alone(q)
+        if history and intent.route in ("fact", "lead", "count", "help") and self._leans_on_history(q, intent):
+            previous = self._previous(history)
+            if previous is not None:
+                intent = self._follow_up(q, intent, previous)
+        return intent
+
+    def _previous(self, history: Sequence[str]) -> Intent | None:
+        """The last answerable intent in the conversation (each earlier turn resolved against its own past)."""
+        turns = list(history)[-self._history_turns :]
+        for i in range(len(turns) - 1, -1, -1):
+            intent = self.route(turns[i], turns[:i])
+            if intent.route in ("unit", "section", "lead", "fact"):
+                return intent
+        return None
+
+    def _leans_on_history(self, q: str, intent: Intent) -> bool:
+        return bool(_FOLLOWUP.search(q)) or len(q) <= 10
+
+    def _follow_up(self, q: str, intent: Intent, previous: Intent) -> Intent:
+        role = _role(q)
+        if previous.route == "unit":
+            # 「其中哪些是协办的?」「一共几项?」 keep the unit, take the role the follow-up asks for
+            return replace(previous, question=q, role=role if role != "all" else previous.role, count=bool(_COUNT.search(q)))
+        if previous.route == "section":
+            return replace(previous, question=q, count=bool(_COUNT.search(q)))
+        own = _content(q)
+        if _WHO.search(q) and len(own) <= 2:
+            # 「协办单位有哪些?」 after a topic question: who does that work
+            return Intent("lead", q, query=previous.query, focus=previous.focus, role=role)
+        # 「那共享泊位呢?」 retrieve with the earlier topic, quote by the new words
+        return Intent(intent.route, q, query=f"{previous.query} {q}", focus=q, role=intent.role)
+
+    def _route_alone(self, q: str) -> Intent:
+        for reason, pattern in _OUT_OF_SCOPE:
+            if pattern.search(q):
+                return Intent("refuse", q, reason=reason)
+        years = {m.group(1) for m in _YEAR.finditer(q)}
+        if years - {"2024"}:
+            return Intent("refuse", q, reason="year", subject="、".join(sorted(years - {"2024"})))
+        units = [u for u in self._units.find(q)]
+        section = self._section(q)
+        if units and self._asks_units(q, [a for u in units for a in u.aliases]):
+            return Intent("unit", q, units=tuple(u.name for u in units), role=_role(q), count=bool(_COUNT.search(q)))
+        if not units and (m := _UNKNOWN_UNIT.search(q)):
+            return Intent("refuse", q, reason="unknown_unit", subject=m.group(1))
+        if section:
+            return Intent("section", q, section=section, count=bool(_COUNT.search(q)))
+        for field, pattern in _METADATA:
+            if pattern.search(q):
+                return Intent("metadata", q, field=field)
+        if _COUNT.search(q) and re.search(r"任务|部分|条|项|件", q) and len(_content(q)) <= 1:
+            return Intent("count", q, count=True)
+        if re.fullmatch(r"(你好|您好|hi|hello|在吗|你是谁|你能做什么|帮助|help)[!!。.??]*", q, re.I):
+            return Intent("help", q)
+        if _WHO.search(q):
+            return Intent("lead", q, query=q, focus=q, role=_role(q))
+        return Intent("fact", q, query=q, focus=q)
+
+    def _asks_units(self, q: str, aliases: list[str]) -> bool:
+        """A unit question names a unit and asks what it does (or names nothing else: 「那区财政局呢?」)."""
+        rest = q
+        for alias in sorted(aliases, key=len, reverse=True):
+            rest = rest.replace(alias, " ")
+        if _NUMBER_ASK.search(rest) and not _COUNT.search(rest) and _content(rest):
+            return False  # 「区商务局的跨境电商交易规模目标是多少?」 is a fact question
+        return bool(_UNIT_VERBS.search(rest)) or not _content(rest)
+
+    def _section(self, q: str) -> int:
+        if m := _SECTION_NO.search(q):
+            value = m.group(1)
+            number = int(value) if value.isdigit() else "一二三四五六七八九十".index(value) + 1
+            return number if number <= len(self._sections) else 0
+        for number, words in _SECTION_WORDS.items():
+            if number <= len(self._sections) and any(w in q for w in words):
+                return number
+        return 0
+
+
+def _role(q: str) -> Role:
+    lead, assist = bool(_LEAD_ONLY.search(q)), bool(_ASSIST_ONLY.search(q))
+    if lead and not assist:
+        return "lead"
+    if assist and not lead:
+        return "assist"
+    return "all"
+
+
+_FILLER = re.compile(
+    r"[\W_\d]|请问|哪些|哪个|什么|多少|怎么|如何|是否|有没有|能不能|可以|可不可以|负责|牵头|主办|协办|参与|配合|协助|承担|任务|工作|"
+    r"一共|总共|共有|几项|几个|几|项|呢|吗|吧|啊|的|了|是|有|都|和|与|及|那|么|其中|这些|它们|它|还|部分|单位|部门|谁|由|要|做|在|今年|全年"
+)
+
+
+def _content(q: str) -> str:
+    """What is left of a question once question words and unit verbs are taken out."""
+    return _FILLER.sub("", q)
