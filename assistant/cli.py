@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .errors import AssistantError
+from .eval import main as eval_main
 from .records import Answer
 from .settings import Settings
 
@@ -106,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
     p = sub.add_parser("chat", help="multi-turn chat in the terminal")
     p.set_defaults(func=cmd_chat)
+    p = sub.add_parser("eval", help="evaluate on a question set (see `assistant eval --help`)",
+                       add_help=False, prefix_chars="\0")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=lambda a: eval_main(a.args, _settings(a)))
     return parser
 
 

@@ -7,11 +7,12 @@ import hashlib
 import logging
 import re
 import shutil
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 import chromadb
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.documents import Document
@@ -114,6 +115,9 @@ class VectorIndex:
         self._by_id: dict[str, Chunk] = {}
 
     def _client(self) -> chromadb.ClientAPI:
+        if not (self._dir / "chroma.sqlite3").exists():
+            # the folder was deleted under us: drop Chroma's in-process cache of it, or it serves the old state
+            self._forget()
         return chromadb.PersistentClient(
             path=str(self._dir), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True)
         )
@@ -147,8 +151,18 @@ class VectorIndex:
             self._store = self._rebuild(store, chunks, expected, progress)
             return True
 
+    def _forget(self) -> None:
+        """Stop and drop the System Chroma caches per directory (an in-process singleton keyed by path)."""
+        systems = SharedSystemClient._identifier_to_system
+        system = systems.pop(str(self._dir), None)
+        if system is not None:
+            try:
+                system.stop()
+            except Exception as exc:  # noqa: BLE001 - a broken store may not stop cleanly; it is discarded anyway
+                log.debug("stopping the old Chroma system failed: %s", exc)
+
     def _wipe(self) -> None:
-        chromadb.api.client.SharedSystemClient.clear_system_cache()
+        self._forget()
         shutil.rmtree(self._dir, ignore_errors=True)
         self._dir.mkdir(parents=True, exist_ok=True)
 

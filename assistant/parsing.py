@@ -70,7 +70,7 @@ def _header_fields(header: list[str]) -> dict[str, str]:
         label = ""
         for cell in cells:
             if cell.endswith((":", ":")):
-                label = re.sub(r"\s+", "", cell.rstrip("::"))
+                label = re.sub(r"\s+|[::]+$", "", cell)
                 fields.setdefault(label, "")
             elif label and cell:
                 fields[label] = cell
@@ -88,7 +88,7 @@ def _covering(preamble: list[str], fields: dict[str, str]) -> tuple[CoveringNoti
     addressees: tuple[str, ...] = ()
     body_start = 1
     if len(lines) > 1 and lines[1].endswith((":", ":")):
-        addressees = tuple(a for a in re.split(r"[,,、]", lines[1].rstrip("::")) if a)
+        addressees = tuple(a for a in re.split(r"[,,、]", re.sub(r"[::]+$", "", lines[1])) if a)
         body_start = 2
     date_at = next((i for i, line in enumerate(lines) if _DATE.match(line)), len(lines))
     issuer = lines[date_at - 1] if date_at - 1 >= body_start else ""
@@ -149,6 +149,11 @@ def _task(doc_id: str, number: int, section: int, text: str) -> Task:
         leads=tuple(leads),
         assists=tuple(assists),
     )
+
+
+def strip_units(text: str) -> str:
+    """Task text without its trailing (… 主办, … 协办) bracket."""
+    return _UNITS.sub("", text).rstrip()
 
 
 def _units(names: str) -> list[str]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Literal, Protocol, Sequence
+from collections.abc import Sequence
+from typing import Literal, Protocol
 
 import jieba
 from rank_bm25 import BM25Okapi
 
 from .normalize import normalize_question
+from .parsing import strip_units
 from .records import Chunk, Hit
 
 Mode = Literal["bm25", "dense", "hybrid"]
@@ -19,16 +21,61 @@ STOPWORDS = frozenset(
     """的 了 是 在 和 与 及 等 有 吗 呢 吧 啊 么 嘛 哪 哪些 哪个 哪里 什么 怎么 怎样 怎么样 如何 多少 几 几个 几项 为 对 把 被 也 都 还
     我 我们 你 你们 他 他们 它 这 那 这些 那些 其中 请问 请 一下 今年 2024 2024年 年 今年度 全年 能 能不 可以 会 要 需要 想 知道 问 告诉
     谁 由 负责 牵头 主办 协办 参与 承担 配合 工作 任务 方面 情况 相关 有没有 没有 是否 不 个 项 一 上 下 中 里 到 从 给 让 做 干 搞
-    目标 计划 安排 打算 准备 具体 主要 哪一个 多 少 啥 咋 呀 哦 嗯 能否 可否 何时 什么时候 政府 区政府""".split()
+    目标 计划 安排 打算 准备 具体 主要 哪一个 多 少 啥 咋 呀 哦 嗯 能否 可否 何时 什么时候 政府 区政府 单位 部门 管 归 归属
+    我家 我们家 家里 旁边 附近 家附近 楼下 楼上 门口 家门口 最近 总是 老是 一直 有人 有人管 管不管 会不会 能不能 怎么办 办法
+    措施 举措 帮助 希望 改善 变好 处理 保障 照顾 规划 事情 问题 想 送 住 买 去 看 找 周末 方面 有关 有关的 关于""".split()
 )
 _PUNCT = re.compile(r"^[\W_]+$")
+
+# Everyday words people use, and the words the notice uses for the same thing. Appended to the query, so both
+# BM25 and the quoting stage see the notice's vocabulary; the question's own words stay in it.
+EVERYDAY: tuple[tuple[str, str], ...] = (
+    (r"加装电梯|装电梯|电梯", "增设既有住宅电梯"),
+    (r"停车位|车位|停车难|停车", "停车泊位 共享泊位"),
+    (r"养老院|敬老院", "养老机构床位"),
+    (r"老人|老年人|父母|爸妈|养老", "老年人 养老"),
+    (r"托儿所|托育|带娃|婴儿|两岁|三岁", "托育 托位 婴幼儿"),
+    (r"上学|学校|读书|孩子", "学校 教育"),
+    (r"补习|补课|培训班", "校外培训机构"),
+    (r"心理", "心理健康"),
+    (r"找工作|就业|失业|工作机会", "就业服务站 就业"),
+    (r"积水|淹水|内涝|下雨淹", "积淹水 雨水管网"),
+    (r"诈骗|骗子|骗钱", "全民反诈"),
+    (r"液化气|煤气罐|气罐|燃气罐|煤气", "气瓶 瓶改管 瓶改电 燃气"),
+    (r"空气|雾霾|污染", "大气环境 PM2.5 臭氧"),
+    (r"轮椅|残疾人|盲道", "无障碍设施"),
+    (r"坑坑洼洼|坑洼|路不平|修路", "道路平整治理"),
+    (r"危房|房子裂|房屋安全", "危房治理"),
+    (r"业委会|业主委员会|物业", "业主委员会 物业管理"),
+    (r"房产证|办证", "办证 安心证"),
+    (r"烂尾|问题楼盘|交不了房", "问题楼盘"),
+    (r"看病|医生|医院", "家庭医生 医联体 健康"),
+    (r"食堂|吃得安全|食品", "食品安全 校园食品安全"),
+    (r"江豚", "江豚城市公园"),
+    (r"退伍|老兵|退役", "退役军人服务站"),
+    (r"垃圾", "垃圾分类"),
+    (r"消防|着火|火灾", "消防"),
+    (r"GDP|gdp|经济增速|经济增长", "地区生产总值"),
+    (r"外资", "实际使用外资"),
+    (r"专利", "授权发明专利"),
+    (r"人才", "高层次创新创业人才"),
+    (r"独角兽|瞪羚", "独角兽企业 瞪羚企业"),
+)
+_EVERYDAY = tuple((re.compile(pattern, re.I), words) for pattern, words in EVERYDAY)
+
+
+def expand(query: str) -> str:
+    """The query plus the notice's words for the everyday words in it (「车位」 -> 停车泊位)."""
+    extra = [words for pattern, words in _EVERYDAY if pattern.search(query)]
+    return " ".join([query, *extra]) if extra else query
 
 
 def content_tokens(text: str, tokenizer: jieba.Tokenizer) -> list[str]:
     """Search-mode jieba tokens of normalised text, without punctuation and question words."""
+    # single Chinese characters match almost everything; they are noise, not evidence
     return [
         t for t in tokenizer.lcut_for_search(normalize_question(text))
-        if t.strip() and not _PUNCT.match(t) and t not in STOPWORDS
+        if t.strip() and not _PUNCT.match(t) and t not in STOPWORDS and (len(t) > 1 or t.isascii())
     ]
 
 
@@ -46,7 +93,9 @@ class BM25Retriever:
             raise ValueError("BM25Retriever needs at least one chunk")
         self._chunks = list(chunks)
         self._tokenizer = tokenizer
-        self._bm25 = BM25Okapi([content_tokens(c.text, tokenizer) or ["∅"] for c in self._chunks])
+        # unit names stay out of the lexical index: who does a task is answered from the records, and
+        # 「…归哪个单位管」 must not match every task of the 城管局
+        self._bm25 = BM25Okapi([content_tokens(strip_units(c.text), tokenizer) or ["∅"] for c in self._chunks])
 
     def search(self, query: str, k: int) -> list[Hit]:
         tokens = content_tokens(query, self._tokenizer)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 from .departments import UnitDirectory
 from .normalize import normalize_question
@@ -13,15 +13,24 @@ from .records import Role, Section
 ROUTES = ("unit", "count", "section", "metadata", "lead", "fact", "refuse", "invalid", "help")
 
 # Asking what a unit does.
-_UNIT_VERBS = re.compile(r"负责|承担|牵头|主办|协办|参与|配合|协助|职责|分工|主抓|任务|工作|干什么|做什么|干啥|做啥|管什么|管哪些")
+_UNIT_VERBS = re.compile(
+    r"负责|承担|牵头|主办|协办|参与|配合|协助|职责|职能|分工|主抓|任务|工作|干什么|做什么|干啥|做啥|管什么|管哪些|"
+    r"做哪些|干哪些|哪些事|什么事|要做|干些|有哪些"
+)
 _LEAD_ONLY = re.compile(r"牵头|主办|主责|主抓|带头")
 _ASSIST_ONLY = re.compile(r"协办|配合|协助|辅助|协同")
-_COUNT = re.compile(r"几项|多少项|几个任务|多少个任务|多少条|几条|多少件|几件|数量|一共|总共|共有|共计|几个部分|几部分|多少部分|分为几|分成几")
+_COUNT = re.compile(
+    r"几项|多少项|几个任务|多少个任务|多少条|几条|多少件|几件|数量|一共|总共|共有|共计|几个部分|几部分|多少部分|分为几|分成几|"
+    r"几大块|几块|几大部分|最多|最少|加起来"
+)
+# Words about the document itself, which leave a count question a count question.
+_DOC_WORDS = re.compile(r"最多|最少|加起来|合计|这个|这份|这|该|本|整个|方案|通知|文件|目标任务|分解|落实|大块|块|内容|部分|任务|条|项|件|分为|分成|成了|哪个")
+_LEAD_ONLY_TASKS = re.compile(r"只有主办|没有协办|无协办|不需要协办|没有配合")
 _NUMBER_ASK = re.compile(r"多少|几|百分之|比例|增长|目标是|金额|规模|面积")
 # Asking who does a piece of work.
 _WHO = re.compile(r"谁|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|哪家|由哪|牵头单位|主办单位|协办单位|责任单位|责任部门|负责单位|负责部门|找哪|归谁|谁管|哪个局")
 _FOLLOWUP = re.compile(r"^(那|那么|还有|另外|其中|这些|它们|它|他们|这个|这项|其)|呢[??]?$|其中|这些|上述|以上")
-_SECTION_NO = re.compile(r"第\s*([一二三四五六七八九十1-9])\s*(部分|板块|章|节|大项|方面)")
+_SECTION_NO = re.compile(r"第\s*([一二三四五六七八九十1-9])\s*(部分|板块|章|节|大项|方面)?")
 _SECTION_WORDS = {
     1: ("发展能级", "综合实力"),
     2: ("创新动能", "转型发展"),
@@ -41,15 +50,20 @@ _METADATA: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("classification", re.compile(r"主题分类|体裁|组配分类|公文种类|文种")),
     ("public", re.compile(r"公开发布|是否公开|能公开")),
     ("title", re.compile(r"标题|文件名|名称是|叫什么名|文件名称|全称")),
-    ("overview", re.compile(r"(这份|这个|本|该)?(通知|文件|方案).*(讲|说|是关于|主要内容|讲了什么|说了什么|要求)|主要内容|概括|总结一下|简介")),
+    ("overview", re.compile(r"(这份|这个|本|该)?(通知|文件|方案).*(讲|说|是关于|主要内容|讲了什么|说了什么|要求)|主要内容|概括|总结一下|简介|介绍一下")),
 )
+_WHICH_SECTION = re.compile(r"属于哪|哪个部分|哪一部分|第几部分|哪个板块|哪一块")
 _YEAR = re.compile(r"(19\d\d|20\d\d)\s*年?")
 _OUT_OF_SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("injection", re.compile(r"忽略|无视|忘记|忘掉|不要理会|覆盖|绕过|越狱|system\s*prompt|系统提示|提示词|ignore\s+(all|any|the|previous|above)|disregard|jailbreak|你现在是|扮演|假装你|开发者模式|DAN\b", re.I)),
     ("creative", re.compile(r"写(一)?(首|篇|段|个)?.{0,6}(诗|词|歌|小说|故事|文章|作文|对联|笑话)|作诗|赋诗|讲(个|一个)?笑话|编(个|一个)?故事|翻译|write\s+(a\s+)?(poem|story|song)", re.I)),
     ("weather", re.compile(r"天气|气温|下雨|下雪|温度|空气质量指数|几点了|星期几|weather", re.I)),
     ("person", re.compile(r"(区长|书记|局长|主任|市长|省长|主席|部长|队长|主任委员|负责人|领导)(是谁|叫什么|是哪位|姓什么|电话|手机)|谁是.{0,6}(区长|书记|局长|主任|市长|负责人|领导)|电话|手机号|联系方式|邮箱|地址在哪")),
-    ("advice", re.compile(r"餐馆|饭店|好吃|旅游攻略|股票|彩票|房价|护照|签证|个人所得税|个税|医保报销|怎么挂号|推荐一|买什么")),
+    ("advice", re.compile(r"餐馆|美食|旅游攻略|股票|彩票|房价|护照|签证|个人所得税|个税|医保报销|怎么挂号|推荐一|买什么|门票|票价")),
+    ("scope", re.compile(
+        r"(全国|全省|全市|南京市|江苏省|北京|上海|深圳|广州|苏州|杭州|玄武区|秦淮区|建邺区|雨花台区|栖霞区|江宁区|浦口区|六合区|溧水区|高淳区)"
+        r".{0,8}(GDP|生产总值|人口|经济|工作任务|目标|预算|收入|房价|规划)", re.I)),
+    ("year", re.compile(r"去年|前年|明年|后年|上一年|下一年|十五五")),
 )
 _UNKNOWN_UNIT = re.compile(
     r"^(?:请问|那|那么|你好)?[,,]?((?:区|市|省|鼓楼|南京)?[\u4e00-\u9fff]{1,10}?(?:局|委员会|委|办公室|办|大队|分局|管委会|街道|部|馆|院|所|队|站|中心|公司))"
@@ -65,7 +79,7 @@ class Intent:
     question: str = ""  # the normalised question
     units: tuple[str, ...] = ()
     role: Role = "all"
-    section: int = 0
+    sections: tuple[int, ...] = ()
     field: str = ""
     query: str = ""  # text for retrieval (the question, with the conversation it leans on)
     focus: str = ""  # the current question's own words, for picking sentences
@@ -86,6 +100,9 @@ class Router:
         self._history_turns = history_turns
 
     def route(self, question: str, history: Sequence[str] = ()) -> Intent:
+        if len(question) > 4 * self._max_chars:
+            # refuse before normalising: a 10 MB paste must not cost a 10 MB conversion
+            return Intent("invalid", question[:40], reason="too_long")
         q = normalize_question(question)
         if not q or not re.search(r"[\w\u4e00-\u9fff]", q):
             return Intent("invalid", q, reason="empty")
@@ -115,37 +132,53 @@ class Router:
         if previous.route == "unit":
             # 「其中哪些是协办的?」「一共几项?」 keep the unit, take the role the follow-up asks for
             return replace(previous, question=q, role=role if role != "all" else previous.role, count=bool(_COUNT.search(q)))
-        if previous.route == "section":
+        if previous.route == "section" and not _content(q):
             return replace(previous, question=q, count=bool(_COUNT.search(q)))
         own = _content(q)
+        if intent.field == "which_section" and len(own) <= 4:
+            return replace(previous, route="fact", question=q, field="which_section")
         if _WHO.search(q) and len(own) <= 2:
             # 「协办单位有哪些?」 after a topic question: who does that work
             return Intent("lead", q, query=previous.query, focus=previous.focus, role=role)
-        # 「那共享泊位呢?」 retrieve with the earlier topic, quote by the new words
-        return Intent(intent.route, q, query=f"{previous.query} {q}", focus=q, role=intent.role)
+        # 「那共享泊位呢?」 retrieve with the earlier topic, quote by the new words (if it has any)
+        focus = q if own else previous.focus
+        return Intent(intent.route, q, query=f"{previous.query} {q}", focus=focus, role=intent.role)
 
     def _route_alone(self, q: str) -> Intent:
+        if re.search(r"[A-Za-z]{3,}", q) and not re.search(r"[\u4e00-\u9fff]", q):
+            return Intent("refuse", q, reason="language")
         for reason, pattern in _OUT_OF_SCOPE:
-            if pattern.search(q):
-                return Intent("refuse", q, reason=reason)
-        years = {m.group(1) for m in _YEAR.finditer(q)}
-        if years - {"2024"}:
-            return Intent("refuse", q, reason="year", subject="、".join(sorted(years - {"2024"})))
+            if m := pattern.search(q):
+                return Intent("refuse", q, reason=reason, subject=m.group(0))
+        years = {m.group(1) for m in _YEAR.finditer(q)} - {"2024"}
+        if years:
+            return Intent("refuse", q, reason="year", subject="、".join(f"{y}年" for y in sorted(years)))
         units = [u for u in self._units.find(q)]
-        section = self._section(q)
+        sections = self._sections_named(q)
         if units and self._asks_units(q, [a for u in units for a in u.aliases]):
             return Intent("unit", q, units=tuple(u.name for u in units), role=_role(q), count=bool(_COUNT.search(q)))
+        if not units and "街道" in q and _UNIT_VERBS.search(q) and not _content(q.replace("街道", "")):
+            # 「街道要协办哪些任务?」: every street-wide group the notice assigns tasks to
+            streets = tuple(u.name for u in self._units.units.values() if u.kind == "group" and "街道" in u.name)
+            return Intent("unit", q, units=streets, role=_role(q), count=bool(_COUNT.search(q)))
         if not units and (m := _UNKNOWN_UNIT.search(q)):
             return Intent("refuse", q, reason="unknown_unit", subject=m.group(1))
-        if section:
-            return Intent("section", q, section=section, count=bool(_COUNT.search(q)))
+        if sections and max(sections) > len(self._sections):
+            return Intent("refuse", q, reason="no_section", subject=str(len(self._sections)))
+        if sections:
+            return Intent("section", q, sections=sections, count=bool(_COUNT.search(q)))
         for field, pattern in _METADATA:
             if pattern.search(q):
                 return Intent("metadata", q, field=field)
-        if _COUNT.search(q) and re.search(r"任务|部分|条|项|件", q) and len(_content(q)) <= 1:
-            return Intent("count", q, count=True)
+        if _LEAD_ONLY_TASKS.search(q):
+            return Intent("count", q, field="lead_only", count=True)
+        if _COUNT.search(q) and not _content(_DOC_WORDS.sub("", q)):
+            return Intent("count", q, field="parts" if re.search(r"部分|块", q) else "tasks", count=True)
         if re.fullmatch(r"(你好|您好|hi|hello|在吗|你是谁|你能做什么|帮助|help)[!!。.??]*", q, re.I):
             return Intent("help", q)
+        if _WHICH_SECTION.search(q):
+            topic = _WHICH_SECTION.sub("", q)
+            return Intent("fact", q, query=topic, focus=topic, field="which_section")
         if _WHO.search(q):
             return Intent("lead", q, query=q, focus=q, role=_role(q))
         return Intent("fact", q, query=q, focus=q)
@@ -159,15 +192,17 @@ class Router:
             return False  # 「区商务局的跨境电商交易规模目标是多少?」 is a fact question
         return bool(_UNIT_VERBS.search(rest)) or not _content(rest)
 
-    def _section(self, q: str) -> int:
-        if m := _SECTION_NO.search(q):
-            value = m.group(1)
-            number = int(value) if value.isdigit() else "一二三四五六七八九十".index(value) + 1
-            return number if number <= len(self._sections) else 0
+    def _sections_named(self, q: str) -> tuple[int, ...]:
+        """Sections the question names: 第三部分, 第一部分和第二部分, 民生保障部分."""
+        numbers: list[int] = []
+        if _SECTION_NO.search(q) and re.search(r"部分|板块|章|节|大项|方面", q):
+            for m in _SECTION_NO.finditer(q):
+                value = m.group(1)
+                numbers.append(int(value) if value.isdigit() else "一二三四五六七八九十".index(value) + 1)
         for number, words in _SECTION_WORDS.items():
-            if number <= len(self._sections) and any(w in q for w in words):
-                return number
-        return 0
+            if any(w in q for w in words):
+                numbers.append(number)
+        return tuple(dict.fromkeys(numbers))
 
 
 def _role(q: str) -> Role:
@@ -181,7 +216,7 @@ def _role(q: str) -> Role:
 
 _FILLER = re.compile(
     r"[\W_\d]|请问|哪些|哪个|什么|多少|怎么|如何|是否|有没有|能不能|可以|可不可以|负责|牵头|主办|协办|参与|配合|协助|承担|任务|工作|"
-    r"一共|总共|共有|几项|几个|几|项|呢|吗|吧|啊|的|了|是|有|都|和|与|及|那|么|其中|这些|它们|它|还|部分|单位|部门|谁|由|要|做|在|今年|全年"
+    r"一共|总共|共有|几项|几个|几|项|呢|吗|吧|啊|的|了|是|有|都|和|与|及|那|么|其中|这些|它们|它|这|还|部分|单位|部门|谁|由|要|做|在|今年|全年"
 )
 
 
