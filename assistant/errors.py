@@ -21,3 +21,11 @@ class IndexError_(AssistantError):
 
 class InputError(AssistantError):
     """A question the assistant cannot take (empty, too long, not text)."""
+
+
+class ModelError(AssistantError):
+    """A local model file is missing, incomplete or fails its checksum, or its runtime is not installed."""
+
+
+class GenerationError(AssistantError):
+    """A generator (an OpenAI-compatible server, a local model) failed, timed out or could not be reached."""

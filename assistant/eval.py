@@ -24,10 +24,12 @@ from typing import TYPE_CHECKING, Any
 from . import metrics as M
 from .errors import AssistantError
 from .metrics import Metrics, Question, Result
-from .settings import Settings
+from .settings import GENERATORS, LOCAL_MODELS, Settings
 
 if TYPE_CHECKING:
     from .answering import Assistant
+    from .generation import GenerationStats, GroundedResponder
+    from .records import Answer
     from .retrieval import Mode
 
 System = Callable[[Question], Result]
@@ -92,7 +94,7 @@ def parse_question(obj: Any, line: int) -> Question:
         contains.append(alternatives)
     if not isinstance(obj.get("expect_refusal", False), bool):
         raise ValueError("'expect_refusal' must be true or false")
-    for key in ("type", "unit"):
+    for key in ("type", "unit", "doc"):
         if key in obj and not isinstance(obj[key], str):
             raise ValueError(f"{key!r} must be a string")
     if "role" in obj and obj["role"] not in ROLES:
@@ -111,6 +113,7 @@ def parse_question(obj: Any, line: int) -> Question:
         unit=obj.get("unit"),
         role=obj.get("role"),
         section=section,
+        doc=obj.get("doc"),
         line=line,
     )
 
@@ -172,6 +175,14 @@ def load_floors(path: Path) -> dict[str, Any]:
 # -- systems ----------------------------------------------------------------------------------------------------
 
 
+def in_doc(answer: Answer, doc: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(cited, retrieved) task numbers of one document; answers without document refs are taken whole."""
+    cited = tuple(n for d, n in answer.refs if d == doc) if answer.refs else tuple(answer.citations)
+    retrieved = (tuple(n for d, n in answer.retrieved_refs if d == doc) if answer.retrieved_refs
+                 else tuple(answer.retrieved))
+    return cited, retrieved
+
+
 def assistant_system(assistant: Assistant) -> System:
     """The full assistant: earlier turns asked first in one session, the final question timed."""
 
@@ -181,9 +192,64 @@ def assistant_system(assistant: Assistant) -> System:
         start = time.perf_counter()
         a = assistant.answer(q.question, list(q.history))
         ms = (time.perf_counter() - start) * 1000
-        return Result(q.id, q.question, a.text, tuple(a.citations), tuple(a.retrieved), a.refused, a.route, ms)
+        cited, retrieved = in_doc(a, q.doc or assistant.notice.doc_id)
+        return Result(q.id, q.question, a.text, cited, retrieved, a.refused, a.route, ms)
 
     return run
+
+
+def generated_system(responder: GroundedResponder, stats: dict[str, GenerationStats]) -> System:
+    """The assistant with a generator in front (assistant.generation): the final, checked Answer is scored.
+
+    Earlier turns of `history` go through the assistant alone (only the questions feed the conversation);
+    each final question's generation stats (time to first token, tokens, fallback) are kept in `stats`."""
+    from .generation import GenerationStats
+
+    def run(q: Question) -> Result:
+        for i, turn in enumerate(q.history):
+            responder.assistant.answer(turn, list(q.history[:i]))
+        record = GenerationStats()
+        start = time.perf_counter()
+        a = responder.answer(q.question, list(q.history), record)
+        ms = (time.perf_counter() - start) * 1000
+        stats[q.id] = record
+        cited, retrieved = in_doc(a, q.doc or responder.assistant.notice.doc_id)
+        return Result(q.id, q.question, a.text, cited, retrieved, a.refused, a.route, ms)
+
+    return run
+
+
+def _rounded(value: float | None, places: int) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def generation_summary(stats: dict[str, GenerationStats], generator: str) -> dict[str, Any]:
+    """Model calls, fallbacks and speed over the questions that reached the model."""
+    called = [s for s in stats.values() if s.called]
+    ttft = [s.ttft_s * 1000 for s in called if s.ttft_s is not None]
+    speeds = [v for v in (s.tokens_per_s for s in called) if v is not None]
+    decode_tokens = sum(s.tokens - 1 for s in called if s.tokens_per_s is not None)
+    decode_s = sum(s.gen_s - (s.ttft_s or 0.0) for s in called if s.tokens_per_s is not None)
+    fallbacks = [s.fallback for s in called if s.fallback]
+    kinds: dict[str, int] = {}
+    for reason in fallbacks:
+        kind = reason.split(" ")[0] if reason.startswith("模型的改写漏掉了") else reason
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return {
+        "generator": generator,
+        "questions": len(stats),
+        "model_calls": len(called),
+        "fallbacks": len(fallbacks),
+        "fallback_rate": round(len(fallbacks) / len(called), 4) if called else None,
+        "fallback_reasons": dict(sorted(kinds.items(), key=lambda kv: -kv[1])),
+        "answers_with_removed_citations": sum(1 for s in called if s.removed),
+        "ttft_p50_ms": _rounded(M.percentile(ttft, 50), 1),
+        "ttft_p95_ms": _rounded(M.percentile(ttft, 95), 1),
+        "tokens_per_s_p50": _rounded(M.percentile(speeds, 50), 2),
+        "tokens_per_s_overall": round(decode_tokens / decode_s, 2) if decode_s > 0 else None,
+        "tokens_generated": sum(s.tokens for s in called),
+        "rewritten": sum(1 for s in stats.values() if s.rewritten),
+    }
 
 
 def retrieval_system(assistant: Assistant, mode: Mode) -> System:
@@ -377,6 +443,8 @@ def write_markdown(report: dict[str, Any], evaluation: Evaluation, compared: Seq
         markdown_table(*summary_rows(evaluation)),
         "",
     ]
+    if "generation" in report:
+        out += ["## Generation", ""] + [f"- {k}: {v}" for k, v in report["generation"].items()] + [""]
     if chart:
         out += [f"![scores per type]({chart})", ""]
     if compared:
@@ -412,6 +480,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="exit 1 when a metric is below its floor in this JSON file (e.g. eval/floors.json)")
     parser.add_argument("--index-dir", type=Path, default=None, help="index folder")
     parser.add_argument("--corpus-dir", type=Path, default=None, help="corpus folder")
+    parser.add_argument("--generator", choices=GENERATORS, default=None,
+                        help="who writes the answers: extractive (default), openai or local; see docs/generation.md")
+    parser.add_argument("--model", choices=LOCAL_MODELS, default=None, help="the local model for --generator local")
+    parser.add_argument("--rewrite-followups", action="store_true",
+                        help="let the model rewrite follow-up questions before retrieval")
     return parser
 
 
@@ -419,13 +492,18 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def evaluate(assistant: Assistant, questions: Sequence[Question], systems: Sequence[str], errors: list[str]
+def evaluate(assistant: Assistant, questions: Sequence[Question], systems: Sequence[str], errors: list[str],
+             responder: GroundedResponder | None = None, stats: dict[str, GenerationStats] | None = None,
              ) -> dict[str, Evaluation]:
-    """Run the questions through each named system (see SYSTEMS) on one loaded assistant."""
+    """Run the questions through each named system (see SYSTEMS) on one loaded assistant.
+
+    With a `responder`, "assistant" is the grounded generator in front of it; `stats` collects its timings."""
     out = {}
     for name in systems:
         start = time.perf_counter()
-        if name == "assistant":
+        if name == "assistant" and responder is not None:
+            system = generated_system(responder, stats if stats is not None else {})
+        elif name == "assistant":
             system = assistant_system(assistant)
         elif name == "baseline":
             system = baseline_system(assistant)
@@ -451,18 +529,28 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     if not questions:
         _say(f"error: no valid questions in {args.questions}")
         return 2
+    responder: GroundedResponder | None = None
+    stats: dict[str, GenerationStats] = {}
     try:
         settings = (settings or Settings.from_env()).with_(
-            **{k: v for k, v in {"index_dir": args.index_dir, "corpus_dir": args.corpus_dir}.items() if v}
+            **{k: v for k, v in {"index_dir": args.index_dir, "corpus_dir": args.corpus_dir,
+                                 "generator": args.generator, "local_model": args.model,
+                                 "rewrite_followups": args.rewrite_followups or None}.items() if v}
         )
         from .answering import Assistant
 
         _say("loading the assistant (notice, embeddings, index)…")
         assistant = Assistant(settings)
+        if settings.generator != "extractive":
+            from .generation import GroundedResponder, make_generator
+
+            _say(f"loading the {settings.generator} generator…")
+            responder = GroundedResponder(assistant, make_generator(settings))
     except AssistantError as exc:
         _say(f"error: {exc}")
         return 2
-    evaluations = evaluate(assistant, questions, SYSTEMS if args.compare else ("assistant",), errors)
+    evaluations = evaluate(assistant, questions, SYSTEMS if args.compare else ("assistant",), errors,
+                           responder, stats)
     main_eval = evaluations["assistant"]
     compared = [evaluations[s] for s in SYSTEMS if s in evaluations] if args.compare else []
     report: dict[str, Any] = {
@@ -476,6 +564,16 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
         "wrong": main_eval.wrong(),
         "errors": errors,
     }
+    if responder is not None and responder.generator is not None:
+        report["settings"]["generator"] = responder.generator.name
+        report["settings"]["rewrite_followups"] = responder.rewrite_followups
+        report["generation"] = generation_summary(stats, responder.generator.name)
+        for row in report["results"]:
+            s = stats.get(row["id"])
+            if s is not None and s.called:
+                row["generation"] = {"ttft_ms": round(s.ttft_s * 1000, 1) if s.ttft_s is not None else None,
+                                     "seconds": round(s.gen_s, 3), "tokens": s.tokens, "fallback": s.fallback,
+                                     "removed_citations": list(s.removed), "rewritten": s.rewritten}
     if compared:
         report["comparison"] = {
             "notes": list(COMPARE_NOTES),
@@ -509,6 +607,11 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
         _say(f"error: cannot write the report: {exc}")
         return 2
     print(text_table(*summary_rows(main_eval)))
+    if "generation" in report:
+        g = report["generation"]
+        print(f"\ngeneration ({g['generator']}): {g['model_calls']} model calls, {g['fallbacks']} fell back to the "
+              f"extractive answer, {g['answers_with_removed_citations']} had citations removed; time to first token "
+              f"p50 {g['ttft_p50_ms']} ms, p95 {g['ttft_p95_ms']} ms; {g['tokens_per_s_overall']} tokens/s")
     if compared:
         print("\nComparison (same questions, same embeddings):\n" + text_table(*comparison_rows(compared)))
     print(f"\n{len(report['wrong'])} wrong answers; {len(errors)} input errors; report: {output}, "

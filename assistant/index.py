@@ -115,6 +115,17 @@ class VectorIndex:
         self._by_id: dict[str, Chunk] = {}
 
     def _client(self) -> chromadb.ClientAPI:
+        if self._settings.chroma_host:
+            try:
+                return chromadb.HttpClient(
+                    host=self._settings.chroma_host,
+                    port=self._settings.chroma_port,
+                    settings=ChromaSettings(anonymized_telemetry=False),
+                )
+            except Exception as exc:  # noqa: BLE001 - connection errors come in many types
+                raise IndexError_(
+                    f"cannot reach the Chroma server at {self._settings.chroma_host}:{self._settings.chroma_port}: {exc}"
+                ) from exc
         if not (self._dir / "chroma.sqlite3").exists():
             # the folder was deleted under us: drop Chroma's in-process cache of it, or it serves the old state
             self._forget()
@@ -139,7 +150,11 @@ class VectorIndex:
                 store = self._open()
                 current = (store._collection.metadata or {}).get("fingerprint")
                 count = store._collection.count()
+            except IndexError_:
+                raise
             except Exception as exc:  # noqa: BLE001 - an unreadable store of any kind is rebuilt
+                if self._settings.chroma_host:
+                    raise IndexError_(f"the Chroma server's collection {self._name} is unreadable: {exc}") from exc
                 log.warning("index at %s is unreadable (%s); rebuilding it from the corpus", self._dir, exc)
                 self._wipe()
                 store, current, count = self._open(), None, 0

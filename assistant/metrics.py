@@ -48,6 +48,8 @@ class Question:
     unit: str | None = None
     role: str | None = None
     section: int | None = None
+    # the document the gold tasks belong to (its file name without suffix); None = the first loaded document
+    doc: str | None = None
     line: int = 0
 
 

@@ -25,13 +25,67 @@ _HEADER_KEYS = {
 }
 
 
-def parse_file(path: Path) -> Notice:
-    """Parse one notice file; the file name (without suffix) is the document id."""
+SUFFIXES = (".txt", ".docx", ".pdf")
+
+
+def read_text(path: Path) -> str:
+    """The text of a .txt (UTF-8), .docx (paragraphs) or text-layer .pdf (pages) file."""
+    suffix = path.suffix.lower()
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"cannot read notice {path}: {exc}") from exc
-    return parse_notice(text, doc_id=path.stem)
+        if suffix == ".txt":
+            return path.read_text(encoding="utf-8")
+        if suffix == ".docx":
+            import docx
+
+            return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+        if suffix == ".pdf":
+            from pypdf import PdfReader
+
+            pages = PdfReader(str(path)).pages
+            return tidy_pdf_text("\n\n".join(page.extract_text(extraction_mode="layout") or "" for page in pages))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise CorpusError(f"cannot read {path.name}: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - python-docx and pypdf raise many kinds of errors on broken files
+        raise CorpusError(f"cannot read {path.name}: not a valid {suffix[1:]} file ({exc})") from exc
+    raise CorpusError(f"unsupported file type {suffix!r} ({path.name}); use one of {', '.join(SUFFIXES)}")
+
+
+_CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef,;:!?()%“”‘’、《》【】"
+_PDF_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
+_LINE_START = re.compile(r"^(\d{1,3}[.．、]|[一二三四五六七八九十]+[、.．]|\d{4}年\d{1,2}月\d{1,2}日$|.*\|)")
+
+
+def tidy_pdf_text(text: str) -> str:
+    """Undo what PDF text extraction does to Chinese: lines wrapped by the page layout, spaces around CJK.
+
+    Layout extraction leaves a blank line between paragraphs; lines inside a paragraph are one wrapped line.
+    Without blank lines, a line that does not start like a new item (a task number, a section numeral, a
+    header row, a date) continues the previous one when that did not end a sentence.
+    """
+    if re.search(r"\n[ \t]*\n", text):
+        paragraphs = re.split(r"\n[ \t]*\n", text)
+        lines = ["".join(part.strip() for part in p.splitlines()) for p in paragraphs]
+    else:
+        lines = []
+        for line in (raw.strip() for raw in text.splitlines()):
+            if lines and line and not _LINE_START.match(line) and not re.search(r"[。;;::!!??)）|]$", lines[-1]):
+                lines[-1] += line
+            else:
+                lines.append(line)
+    return "\n".join(_PDF_SPACE.sub("", line) for line in lines if line)
+
+
+def parse_file(path: Path) -> Notice:
+    """Parse one file; the file name (without suffix) is the document id.
+
+    A work-plan notice (sections 一、二、… and numbered tasks) becomes sections and tasks; any other text is
+    split into numbered paragraphs under its headings, still searchable and citable.
+    """
+    text = read_text(path)
+    try:
+        return parse_notice(text, doc_id=path.stem)
+    except CorpusError:
+        return parse_plain(text, doc_id=path.stem)
 
 
 def parse_notice(text: str, doc_id: str) -> Notice:
@@ -60,6 +114,37 @@ def parse_notice(text: str, doc_id: str) -> Notice:
         fields=tuple(fields.items()),
     )
     return Notice(meta=meta, covering=covering, plan_title=plan_title, sections=sections, tasks=tasks)
+
+
+_HEADING = re.compile(r"^(第[一二三四五六七八九十\d]+[章节部分条]|[一二三四五六七八九十]+[、.．]|\d+(\.\d+)*\s)|^[^。,,;;!?!?]{2,30}$")
+
+
+def parse_plain(text: str, doc_id: str) -> Notice:
+    """A document without the plan structure: headings become sections, each paragraph a numbered item."""
+    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+    if not lines:
+        raise CorpusError(f"{doc_id}: the document is empty")
+    title = lines[0]
+    heads: list[tuple[str, list[str]]] = [("正文", [])]
+    for line in lines[1:]:
+        if _HEADING.match(line) and len(line) <= 30:
+            heads.append((line, []))
+        else:
+            heads[-1][1].append(line)
+    heads = [(h, paras) for h, paras in heads if paras]
+    if not heads:
+        heads = [("正文", [title])]
+    sections: list[Section] = []
+    tasks: list[Task] = []
+    for number, (heading, paras) in enumerate(heads, start=1):
+        first = len(tasks) + 1
+        for para in paras:
+            tasks.append(Task(doc_id, len(tasks) + 1, number, para, para,
+                              tuple(s.strip() for s in _SENTENCE.findall(para) if s.strip()), (), ()))
+        sections.append(Section(doc_id, number, str(number), heading, tuple(range(first, len(tasks) + 1))))
+    meta = DocumentMeta(doc_id=doc_id, title=title)
+    return Notice(meta=meta, covering=CoveringNotice(title, (), "", "", ""), plan_title=title,
+                  sections=tuple(sections), tasks=tuple(tasks), structured=False)
 
 
 def _header_fields(header: list[str]) -> dict[str, str]:
@@ -161,10 +246,10 @@ def _units(names: str) -> list[str]:
 
 
 def load_corpus(corpus_dir: Path) -> tuple[Notice, ...]:
-    """Every notice (*.txt) in the corpus folder, sorted by file name."""
+    """Every document (*.txt, *.docx, *.pdf) in the corpus folder, sorted by file name."""
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder not found: {corpus_dir}")
-    paths = sorted(corpus_dir.glob("*.txt"))
+    paths = sorted(p for p in corpus_dir.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
     if not paths:
-        raise CorpusError(f"no notice (*.txt) in {corpus_dir}")
+        raise CorpusError(f"no notice (*.txt, *.docx, *.pdf) in {corpus_dir}")
     return tuple(parse_file(p) for p in paths)

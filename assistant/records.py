@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -83,10 +84,23 @@ class Notice:
     plan_title: str
     sections: tuple[Section, ...]
     tasks: tuple[Task, ...]
+    # False for a document without the plan structure: its "tasks" are numbered paragraphs
+    structured: bool = True
 
     @property
     def doc_id(self) -> str:
         return self.meta.doc_id
+
+    @property
+    def year(self) -> str:
+        """The year the plan is for (2024 in 《2024年区政府主要工作目标任务分解落实方案》), or ""."""
+        m = re.search(r"(20\d\d)年", self.plan_title) or re.search(r"(20\d\d)年", self.meta.title)
+        return m.group(1) if m else ""
+
+    @property
+    def item(self) -> str:
+        """What a citation calls one numbered item: 任务 in a plan, 段 in other documents."""
+        return "任务" if self.structured else "段"
 
     def task(self, number: int) -> Task:
         for task in self.tasks:
@@ -129,3 +143,10 @@ class Answer:
     refused: bool = False
     route: str = ""
     sources: tuple[Task, ...] = field(default=(), compare=False)
+    # (document id, task number) of each citation: unambiguous once several notices are loaded
+    refs: tuple[tuple[str, int], ...] = ()
+    retrieved_refs: tuple[tuple[str, int], ...] = ()
+    # Who wrote `text` when a generator is configured (assistant/generation.py): "" = composed from the records
+    # without asking a model; "local:NAME" / "openai:MODEL" = the model's text, checked; "extractive; 回退:…" = the
+    # model was asked but its text was not used (why follows), the composed answer stands.
+    generator: str = ""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from .departments import UnitDirectory
 from .normalize import normalize_question
-from .records import Role, Section
+from .records import Notice, Role
 
 ROUTES = ("unit", "count", "section", "metadata", "lead", "fact", "refuse", "invalid", "help")
 
@@ -86,16 +86,17 @@ class Intent:
     count: bool = False
     reason: str = ""
     subject: str = ""  # e.g. an unknown unit's name, for the refusal message
+    docs: tuple[str, ...] = ()  # the documents the question names (by year or title); empty = all loaded
 
 
 class Router:
     """Turns a question and the earlier questions of its conversation into an Intent; pure text logic."""
 
-    def __init__(self, units: UnitDirectory, sections: Sequence[Section], max_chars: int, history_turns: int) -> None:
+    def __init__(self, units: UnitDirectory, notices: Sequence[Notice], max_chars: int, history_turns: int) -> None:
         if max_chars <= 0:
             raise ValueError(f"max_chars must be greater than 0, got {max_chars}")
         self._units = units
-        self._sections = tuple(sections)
+        self._notices = tuple(notices)
         self._max_chars = max_chars
         self._history_turns = history_turns
 
@@ -113,7 +114,16 @@ class Router:
             previous = self._previous(history)
             if previous is not None:
                 intent = self._follow_up(q, intent, previous)
+        if intent.route not in ("refuse", "invalid") and not intent.docs:
+            intent = replace(intent, docs=self._docs_named(q))
         return intent
+
+    def _docs_named(self, q: str) -> tuple[str, ...]:
+        """Documents a question names: 「2025年方案里…」 by year, 《…》 by title."""
+        named = [n.doc_id for n in self._notices if n.year and f"{n.year}年" in q]
+        for title in re.findall(r"《([^》]+)》", q):
+            named += [n.doc_id for n in self._notices if title in n.plan_title or title in n.meta.title]
+        return tuple(dict.fromkeys(named))
 
     def _previous(self, history: Sequence[str]) -> Intent | None:
         """The last answerable intent in the conversation (each earlier turn resolved against its own past)."""
@@ -131,18 +141,21 @@ class Router:
         role = _role(q)
         if previous.route == "unit":
             # 「其中哪些是协办的?」「一共几项?」 keep the unit, take the role the follow-up asks for
-            return replace(previous, question=q, role=role if role != "all" else previous.role, count=bool(_COUNT.search(q)))
+            return replace(
+                previous, question=q, role=role if role != "all" else previous.role, count=bool(_COUNT.search(q))
+            )
         if previous.route == "section" and not _content(q):
             return replace(previous, question=q, count=bool(_COUNT.search(q)))
         own = _content(q)
+        docs = previous.docs
         if intent.field == "which_section" and len(own) <= 4:
             return replace(previous, route="fact", question=q, field="which_section")
-        if _WHO.search(q) and len(own) <= 2:
-            # 「协办单位有哪些?」 after a topic question: who does that work
-            return Intent("lead", q, query=previous.query, focus=previous.focus, role=role)
+        if (_WHO.search(q) or role != "all") and len(own) <= 2:
+            # 「协办单位有哪些?」「那协办呢?」 after a topic question: who does that work
+            return Intent("lead", q, query=previous.query, focus=previous.focus, role=role, docs=docs)
         # 「那共享泊位呢?」 retrieve with the earlier topic, quote by the new words (if it has any)
         focus = q if own else previous.focus
-        return Intent(intent.route, q, query=f"{previous.query} {q}", focus=focus, role=intent.role)
+        return Intent(intent.route, q, query=f"{previous.query} {q}", focus=focus, role=intent.role, docs=docs)
 
     def _route_alone(self, q: str) -> Intent:
         if re.search(r"[A-Za-z]{3,}", q) and not re.search(r"[\u4e00-\u9fff]", q):
@@ -150,7 +163,7 @@ class Router:
         for reason, pattern in _OUT_OF_SCOPE:
             if m := pattern.search(q):
                 return Intent("refuse", q, reason=reason, subject=m.group(0))
-        years = {m.group(1) for m in _YEAR.finditer(q)} - {"2024"}
+        years = {m.group(1) for m in _YEAR.finditer(q)} - {n.year for n in self._notices}
         if years:
             return Intent("refuse", q, reason="year", subject="、".join(f"{y}年" for y in sorted(years)))
         units = [u for u in self._units.find(q)]
@@ -163,8 +176,9 @@ class Router:
             return Intent("unit", q, units=streets, role=_role(q), count=bool(_COUNT.search(q)))
         if not units and (m := _UNKNOWN_UNIT.search(q)):
             return Intent("refuse", q, reason="unknown_unit", subject=m.group(1))
-        if sections and max(sections) > len(self._sections):
-            return Intent("refuse", q, reason="no_section", subject=str(len(self._sections)))
+        most = max(len(n.sections) for n in self._notices)
+        if sections and max(sections) > most:
+            return Intent("refuse", q, reason="no_section", subject=str(most))
         if sections:
             return Intent("section", q, sections=sections, count=bool(_COUNT.search(q)))
         for field, pattern in _METADATA:
@@ -215,7 +229,7 @@ def _role(q: str) -> Role:
 
 
 _FILLER = re.compile(
-    r"[\W_\d]|请问|哪些|哪个|什么|多少|怎么|如何|是否|有没有|能不能|可以|可不可以|负责|牵头|主办|协办|参与|配合|协助|承担|任务|工作|"
+    r"\d{4}年|方案里|方案中|[\W_\d]|请问|哪些|哪个|什么|多少|怎么|如何|是否|有没有|能不能|可以|可不可以|负责|牵头|主办|协办|参与|配合|协助|承担|任务|工作|"
     r"一共|总共|共有|几项|几个|几|项|呢|吗|吧|啊|的|了|是|有|都|和|与|及|那|么|其中|这些|它们|它|这|还|部分|单位|部门|谁|由|要|做|在|今年|全年"
 )
 

