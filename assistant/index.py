@@ -145,6 +145,12 @@ class VectorIndex:
         """Make the collection hold exactly these chunks; returns True when it had to (re)build."""
         self._by_id = {c.id: c for c in chunks}
         expected = fingerprint(chunks, self._settings.embedding_id)
+        try:
+            return self._ensure(chunks, expected, progress, force)
+        except OSError as exc:
+            raise IndexError_(f"cannot use the index folder {self._dir}: {exc.strerror or exc}") from exc
+
+    def _ensure(self, chunks: Sequence[Chunk], expected: str, progress: Progress | None, force: bool) -> bool:
         with _locked(self._dir):
             try:
                 store = self._open()

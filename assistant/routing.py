@@ -55,9 +55,13 @@ _METADATA: tuple[tuple[str, re.Pattern[str]], ...] = (
 _WHICH_SECTION = re.compile(r"属于哪|哪个部分|哪一部分|第几部分|哪个板块|哪一块")
 _YEAR = re.compile(r"(19\d\d|20\d\d)\s*年?")
 _OUT_OF_SCOPE: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("injection", re.compile(r"忽略|无视|忘记|忘掉|不要理会|覆盖|绕过|越狱|system\s*prompt|系统提示|提示词|ignore\s+(all|any|the|previous|above)|disregard|jailbreak|你现在是|扮演|假装你|开发者模式|DAN\b", re.I)),
+    ("injection", re.compile(
+        r"(忽略|无视|忘记|忘掉|不要理会|不用管|跳过).{0,12}(指令|提示|规则|设定|要求|限制|上面|之前|以上|前面|上述)|"
+        r"system\s*prompt|系统提示|提示词|越狱|你现在是|扮演|假装你|开发者模式|"
+        r"ignore\s+(all|any|the|previous|above)|disregard|jailbreak|\bDAN\b", re.I)),
     ("creative", re.compile(r"写(一)?(首|篇|段|个)?.{0,6}(诗|词|歌|小说|故事|文章|作文|对联|笑话)|作诗|赋诗|讲(个|一个)?笑话|编(个|一个)?故事|翻译|write\s+(a\s+)?(poem|story|song)", re.I)),
-    ("weather", re.compile(r"天气|气温|下雨|下雪|温度|空气质量指数|几点了|星期几|weather", re.I)),
+    ("weather", re.compile(
+        r"天气|气温|(下雨|下雪|刮风|温度|降温|升温).{0,6}(吗|怎么样|如何|多少|几度)|几点了|星期几|weather", re.I)),
     ("person", re.compile(r"(区长|书记|局长|主任|市长|省长|主席|部长|队长|主任委员|负责人|领导)(是谁|叫什么|是哪位|姓什么|电话|手机)|谁是.{0,6}(区长|书记|局长|主任|市长|负责人|领导)|电话|手机号|联系方式|邮箱|地址在哪")),
     ("advice", re.compile(r"餐馆|美食|旅游攻略|股票|彩票|房价|护照|签证|个人所得税|个税|医保报销|怎么挂号|推荐一|买什么|门票|票价")),
     ("scope", re.compile(

@@ -62,12 +62,18 @@ class Settings:
     # Let the LLM rewrite a follow-up question into a stand-alone one before retrieval (off: see docs/generation.md).
     rewrite_followups: bool = False
 
+    # Public-mode protections (assistant/protection.py): questions a minute per client (0 = off), the audit log
+    # (JSON Lines) and whether it records client addresses (off unless asked for).
+    rate_limit_per_minute: int = 30
+    audit_path: Path = _ROOT / "var" / "audit.jsonl"
+    audit_client_address: bool = False
+
     # A Chroma server (`chroma run`) instead of the embedded store when chroma_host is set (CHROMA_HOST/CHROMA_PORT).
     chroma_host: str = ""
     chroma_port: int = 8000
 
     def __post_init__(self) -> None:
-        for name in ("corpus_dir", "index_dir", "feedback_path"):
+        for name in ("corpus_dir", "index_dir", "feedback_path", "audit_path"):
             # callers may pass strings; everything downstream expects Path
             object.__setattr__(self, name, Path(getattr(self, name)))
         if self.embedding_backend not in EMBEDDING_BACKENDS:
@@ -82,6 +88,8 @@ class Settings:
                 raise ConfigError(f"{name} must be greater than 0, got {value}")
         if not self.web_host.strip():
             raise ConfigError("web_host must not be empty")
+        if self.rate_limit_per_minute < 0:
+            raise ConfigError(f"rate_limit_per_minute must be 0 (off) or more, got {self.rate_limit_per_minute}")
         if not 0 < self.chroma_port <= 65535:
             raise ConfigError(f"chroma_port must be between 1 and 65535, got {self.chroma_port}")
         if not 0 < self.web_port <= 65535:
@@ -113,6 +121,7 @@ class Settings:
             "corpus_dir": "ASSISTANT_CORPUS_DIR",
             "index_dir": "ASSISTANT_INDEX_DIR",
             "feedback_path": "ASSISTANT_FEEDBACK_PATH",
+            "audit_path": "ASSISTANT_AUDIT_PATH",
             "model_cache_dir": "ASSISTANT_MODEL_CACHE_DIR",
         }
         for key, var in paths.items():
@@ -145,6 +154,7 @@ class Settings:
             "history_turns": "ASSISTANT_HISTORY_TURNS",
             "web_port": "ASSISTANT_WEB_PORT",
             "chroma_port": "CHROMA_PORT",
+            "rate_limit_per_minute": "ASSISTANT_RATE_LIMIT",
             "web_concurrency": "ASSISTANT_WEB_CONCURRENCY",
             "max_new_tokens": "ASSISTANT_MAX_NEW_TOKENS",
         }
@@ -159,11 +169,14 @@ class Settings:
                 values["llm_timeout"] = float(env["ASSISTANT_LLM_TIMEOUT"])
             except ValueError as exc:
                 raise ConfigError(f"ASSISTANT_LLM_TIMEOUT must be a number, got {env['ASSISTANT_LLM_TIMEOUT']!r}") from exc
-        flag = env.get("ASSISTANT_REWRITE_FOLLOWUPS")
-        if flag is not None:
-            if flag.strip().lower() not in _TRUE | _FALSE:
-                raise ConfigError(f"ASSISTANT_REWRITE_FOLLOWUPS must be true or false, got {flag!r}")
-            values["rewrite_followups"] = flag.strip().lower() in _TRUE
+        flags = {"rewrite_followups": "ASSISTANT_REWRITE_FOLLOWUPS",
+                 "audit_client_address": "ASSISTANT_AUDIT_CLIENT_ADDRESS"}
+        for key, var in flags.items():
+            flag = env.get(var)
+            if flag is not None:
+                if flag.strip().lower() not in _TRUE | _FALSE:
+                    raise ConfigError(f"{var} must be true or false, got {flag!r}")
+                values[key] = flag.strip().lower() in _TRUE
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 

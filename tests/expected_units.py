@@ -91,3 +91,14 @@ def expected_units() -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
         number, leads, assists = line.split("|")
         out[int(number)] = (tuple(x for x in leads.split("、") if x), tuple(x for x in assists.split("、") if x))
     return out
+
+
+def expected_unit_tasks() -> dict[str, tuple[list[int], list[int]]]:
+    """Each unit's (lead tasks, assisting tasks), in task order, from the table above."""
+    sets: dict[str, tuple[list[int], list[int]]] = {}
+    for number, (leads, assists) in sorted(expected_units().items()):
+        for name in leads:
+            sets.setdefault(name, ([], []))[0].append(number)
+        for name in assists:
+            sets.setdefault(name, ([], []))[1].append(number)
+    return sets

@@ -60,6 +60,11 @@ def test_bad_arguments_and_broken_setup_give_clear_errors(index_dir: Path, tmp_p
     assert "错误:corpus folder not found" in missing.stderr and "Traceback" not in missing.stderr
     bad = run(["ask", "问题"], index_dir, ASSISTANT_CANDIDATES="many")
     assert bad.returncode == 2 and "ASSISTANT_CANDIDATES must be an integer" in bad.stderr
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    unusable = run(["ask", "问题"], a_file)
+    assert unusable.returncode == 2 and "cannot use the index folder" in unusable.stderr
+    assert "Traceback" not in unusable.stderr
 
 
 def test_broken_index_is_rebuilt_not_fatal(tmp_path: Path) -> None:

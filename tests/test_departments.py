@@ -8,7 +8,7 @@ from assistant.departments import UnitDirectory, unit_kind
 from assistant.normalize import normalize_question
 from assistant.records import Notice
 
-from .expected_units import expected_units
+from .expected_units import expected_unit_tasks
 
 
 @pytest.fixture(scope="module")
@@ -16,18 +16,8 @@ def directory(notice: Notice) -> UnitDirectory:
     return UnitDirectory([notice])
 
 
-def _expected_sets() -> dict[str, tuple[list[int], list[int]]]:
-    sets: dict[str, tuple[list[int], list[int]]] = {}
-    for number, (leads, assists) in sorted(expected_units().items()):
-        for name in leads:
-            sets.setdefault(name, ([], []))[0].append(number)
-        for name in assists:
-            sets.setdefault(name, ([], []))[1].append(number)
-    return sets
-
-
 def test_every_unit_and_its_tasks(directory: UnitDirectory) -> None:
-    expected = _expected_sets()
+    expected = expected_unit_tasks()
     assert set(directory.units) == set(expected)
     for name, (lead, assist) in expected.items():
         got_lead, got_assist = directory.tasks(name)
