@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -10,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .records import Answer
+
+log = logging.getLogger(__name__)
 
 RATE_LIMITED = "请求太频繁了,请稍等片刻再提问。"
 
@@ -62,7 +65,8 @@ class AuditLog:
             return
         entry: dict[str, object] = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-            "question": question[:2000],
+            # lone surrogates (valid in a JSON request, not in UTF-8) become "?" rather than failing the write
+            "question": question[:2000].encode("utf-8", "replace").decode("utf-8"),
             "route": answer.route,
             "refused": answer.refused,
             "citations": list(answer.citations),
@@ -73,5 +77,9 @@ class AuditLog:
         if self._keep_client and client:
             entry["client"] = client
         line = json.dumps(entry, ensure_ascii=False)
-        with self._lock, open(self._path, "a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
+        try:
+            with self._lock, open(self._path, "a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+        except OSError:
+            # a full disk must not stop the answers; the operator sees it in the log
+            log.exception("cannot write the audit log %s", self._path)

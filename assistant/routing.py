@@ -114,7 +114,7 @@ class Router:
         if len(q) > self._max_chars:
             return Intent("invalid", q, reason="too_long")
         intent = self._route_alone(q)
-        if history and intent.route in ("fact", "lead", "count", "help") and self._leans_on_history(q, intent):
+        if history and intent.route in ("fact", "lead", "count", "help") and self._leans_on_history(q):
             previous = self._previous(history)
             if previous is not None:
                 intent = self._follow_up(q, intent, previous)
@@ -138,19 +138,21 @@ class Router:
                 return intent
         return None
 
-    def _leans_on_history(self, q: str, intent: Intent) -> bool:
-        return bool(_FOLLOWUP.search(q)) or len(q) <= 10
+    @staticmethod
+    def _leans_on_history(q: str) -> bool:
+        """「那共享泊位呢?」「其中哪些是协办的?」 lean on the conversation; 「江豚公园谁负责?」 stands alone."""
+        return bool(_FOLLOWUP.search(q)) or not _content(q)
 
     def _follow_up(self, q: str, intent: Intent, previous: Intent) -> Intent:
         role = _role(q)
-        if previous.route == "unit":
+        own = _content(q)
+        if previous.route == "unit" and not own:
             # 「其中哪些是协办的?」「一共几项?」 keep the unit, take the role the follow-up asks for
             return replace(
                 previous, question=q, role=role if role != "all" else previous.role, count=bool(_COUNT.search(q))
             )
-        if previous.route == "section" and not _content(q):
+        if previous.route == "section" and not own:
             return replace(previous, question=q, count=bool(_COUNT.search(q)))
-        own = _content(q)
         docs = previous.docs
         if intent.field == "which_section" and len(own) <= 4:
             return replace(previous, route="fact", question=q, field="which_section")

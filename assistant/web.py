@@ -27,6 +27,7 @@ import gradio as gr
 
 from .answering import INVALID, Assistant
 from .generation import GroundedResponder, fallback_note
+from .protection import RATE_LIMITED, AuditLog, RateLimiter
 from .records import Answer, Notice, Task
 from .settings import Settings
 
@@ -376,7 +377,8 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
         "mcp_server": False,
         "ssr_mode": False,
         "share": False,
-        "blocked_paths": [str(settings.index_dir), str(settings.feedback_path.parent), str(settings.corpus_dir)],
+        "blocked_paths": [str(settings.index_dir), str(settings.feedback_path.parent), str(settings.corpus_dir),
+                          str(settings.audit_path.parent)],
     }
 
 
@@ -400,18 +402,31 @@ def build_app(
     files = files_dir or Path(tempfile.mkdtemp(prefix="assistant-web-"))
     feedback_lock = threading.Lock()
     max_chars = settings.max_question_chars
+    limiter = RateLimiter(settings.rate_limit_per_minute)
+    audit = AuditLog(settings.audit_path, keep_client=settings.audit_client_address)
 
-    def respond(question: Any, conversation: Conversation | None) -> Iterator[tuple[Any, Any, Any]]:
+    def admitted(request: gr.Request | None) -> tuple[str, bool]:
+        """(client address, whether its rate limit lets one more question through)."""
+        client = request.client.host if request is not None and request.client is not None else ""
+        return client, limiter.allow(client or "unknown")
+
+    def respond(
+        question: Any, conversation: Conversation | None, request: gr.Request
+    ) -> Iterator[tuple[Any, Any, Any]]:
         conv = conversation if isinstance(conversation, Conversation) else Conversation()
         text = question if isinstance(question, str) else ""
         if not text.strip():
             yield gr.skip(), gr.skip(), gr.skip()
             return
+        started = time.perf_counter()
+        client, allowed = admitted(request)
         shown = text if len(text) <= max_chars * _RAW_LIMIT_FACTOR else text[: max_chars * _RAW_LIMIT_FACTOR] + "…"
         messages = [*conv.messages, {"role": "user", "content": format_question(shown)}]
         messages.append({"role": "assistant", "content": render_answer("", pending=True)})
         yield messages, gr.skip(), ""
-        if responder is not None:
+        if not allowed:
+            answer = Answer(text=RATE_LIMITED, refused=True, route="rate_limited")
+        elif responder is not None:
             answer = Answer(text=ERROR_TEXT, refused=True, route="error")
             written = ""
             last = 0.0
@@ -436,9 +451,10 @@ def build_app(
             yield messages, gr.skip(), gr.skip()
             if stream_delay:
                 time.sleep(stream_delay)
+        audit.record(text, answer, (time.perf_counter() - started) * 1000, client, "chat")
         messages[-1] = {"role": "assistant", "content": format_answer_html(answer, labels)}
         turn = Turn(len(messages) - 1, shown, answer.text, tuple(answer.citations), answer.route)
-        questions = conv.questions if answer.route in ("invalid", "error") else (*conv.questions, text)
+        questions = conv.questions if answer.route in ("invalid", "error", "rate_limited") else (*conv.questions, text)
         new = Conversation(questions[-_MAX_HISTORY:], tuple(messages), (*conv.turns, turn))
         yield messages, new, gr.skip()
 
@@ -465,12 +481,22 @@ def build_app(
         picked = filter_units(rows, query if isinstance(query, str) else "", kind if isinstance(kind, str) else "全部")
         return [r.cells() for r in picked] or [["(没有匹配的单位)", "", "", "", 0, 0]], str(write_csv(picked, files))
 
-    def ask(question: str | None = None, history: list[str] | str | None = None) -> dict[str, Any]:
+    def ask(
+        question: str | None = None, history: list[str] | str | None = None, request: gr.Request = None  # type: ignore[assignment]
+    ) -> dict[str, Any]:
         """Answer one question. history: the earlier questions of the conversation, oldest first (optional).
         Returns {"answer": text with 【任务N】 citations, "citations": [task numbers], "refused": bool, "route": str}."""
-        if responder is not None:
-            return answer_json(final_answer(responder, question, clean_history(history, settings)))
-        return answer_json(safe_answer(assistant, question, clean_history(history, settings)))
+        started = time.perf_counter()
+        client, allowed = admitted(request)
+        if not allowed:
+            answer = Answer(text=RATE_LIMITED, refused=True, route="rate_limited")
+        elif responder is not None:
+            answer = final_answer(responder, question, clean_history(history, settings))
+        else:
+            answer = safe_answer(assistant, question, clean_history(history, settings))
+        audit.record(question if isinstance(question, str) else repr(question)[:200], answer,
+                     (time.perf_counter() - started) * 1000, client, "api")
+        return answer_json(answer)
 
     description = (
         f"根据《{plan}》回答问题,每条回答都标注出处任务编号(如【任务2】),点击出处可查看任务原文和主办、协办单位。"

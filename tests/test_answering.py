@@ -101,6 +101,9 @@ def test_follow_ups_lean_on_the_conversation(assistant: Assistant) -> None:
     assert helpers.citations == (31,) and "区水务局" in helpers.text
     part = assistant.answer("这部分有几项任务?", ["第三部分讲什么?"])
     assert "14 项" in part.text
+    # a short question with its own subject stands alone, whatever was asked before
+    assert assistant.answer("江豚公园谁负责?", ["区商务局负责哪些任务?"]).citations == (31,)
+    assert assistant.answer("那共享泊位呢?", ["区商务局负责哪些任务?"]).citations == (43,)
 
 
 @pytest.mark.parametrize(

@@ -67,3 +67,5 @@ def test_audit_log_lines_and_client_address(tmp_path: Path) -> None:
     keep.record("问", answer, 1.0, client="127.0.0.1")
     assert json.loads((tmp_path / "b.jsonl").read_text("utf-8"))["client"] == "127.0.0.1"
     AuditLog(None).record("问", answer, 1.0)  # off: writes nothing, raises nothing
+    keep.record("\ud800孤立\udc00", answer, 1.0)  # lone surrogates cannot be written as UTF-8: replaced
+    assert json.loads((tmp_path / "b.jsonl").read_text("utf-8").splitlines()[-1])["question"] == "?孤立?"
