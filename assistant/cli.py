@@ -76,10 +76,13 @@ class Responder:
                 print(item, end="", flush=True)
         assert final is not None
         streamed = "".join(shown).strip()
-        if not streamed:
+        note = fallback_note(final)
+        if note:
+            gap = "\n\n" if streamed else ""
+            shown_note = ",以上生成内容不作数" if streamed else ""
+            print(f"{gap}(说明:{note}{shown_note};以下是根据原文整理的回答。)")
             print(render(final, sources=sources))
-        elif fallback_note(final):
-            print(f"\n\n(说明:{fallback_note(final)},以上生成内容不作数;以下是根据原文整理的回答。)")
+        elif not streamed:
             print(render(final, sources=sources))
         elif final.text != streamed:
             print("\n\n—— 核对后的回答(出处已校验)——")
@@ -203,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
                        add_help=False, prefix_chars="\0")
     p.add_argument("args", nargs=argparse.REMAINDER)
     p.set_defaults(func=lambda a: eval_main(a.args, _settings(a)))
+    from .bench import main as bench_main
+
+    p = sub.add_parser("bench", help="benchmarks: index build, latency per route and size, HTTP load "
+                       "(see `assistant bench --help`)", add_help=False, prefix_chars="\0")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=lambda a: bench_main(a.args))
     return parser
 
 

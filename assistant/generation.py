@@ -48,8 +48,13 @@ Message = dict[str, str]
 LIST_ROUTES = ("unit", "section")
 # Routes that never reach the model.
 NO_LLM_ROUTES = ("refuse", "invalid", "help", "metadata", "count")
-# Fact and lead questions: how many of the next retrieved tasks join the prompt besides the cited ones.
-EXTRA_CONTEXT = 4
+# Fact and lead questions: how many of the next retrieved tasks join the prompt besides the cited ones. 0: measured
+# with 4, the small models cited those extra tasks instead of the right one and citation precision fell
+# (docs/generation.md), so the model sees, and may cite, only what the composed answer rests on.
+EXTRA_CONTEXT = 0
+# The answer must carry at least this many two-character pieces of the cited tasks' text that are not in the
+# question: an answer that only repeats the question (or says nothing of the tasks) is not used.
+MIN_GROUNDED_BIGRAMS = 3
 # Above this many characters of task text the prompt lists each task by its first clause only.
 CONTEXT_BUDGET = 3600
 FALLBACK = "extractive; 回退:"
@@ -68,12 +73,14 @@ SYSTEM_PROMPT = (
 )
 # A worked example for fact questions (small models otherwise tend to copy the whole context back). Its task
 # numbers are outside any notice, so a model that copies them gets them removed by the citation check.
+FACT_INSTRUCTION = ("草稿是从原文中摘出的依据。请用一到三句话直接回答〈问题〉,数字、单位名称照原文,不要复述问题,"
+                    "以“据【任务N】,”开头。")
 EXAMPLE: tuple[Message, ...] = (
     {"role": "user", "content": "〈问题〉\n今年要新建多少座口袋公园?\n〈/问题〉\n〈资料〉\n"
                                 "【任务901】(第三部分)推进城市更新,新建口袋公园5座,改造老旧小区10个。(主办:区建设局;协办:各街道)\n"
-                                "【任务902】(第四部分)新增养老床位200张。(主办:区民政局)\n〈/资料〉\n"
-                                "请用一到三句话直接回答〈问题〉,只引用回答所依据的任务,句末用【任务N】标注出处;不要逐条复述资料。"},
-    {"role": "assistant", "content": "今年要新建口袋公园5座,由区建设局主办、各街道协办【任务901】。"},
+                                "〈/资料〉\n〈草稿〉\n“推进城市更新,新建口袋公园5座,改造老旧小区10个。”【任务901】(主办:区建设局)\n"
+                                "〈/草稿〉\n" + FACT_INSTRUCTION + "可用的出处标注:【任务901】。"},
+    {"role": "assistant", "content": "据【任务901】,今年要新建口袋公园5座,由区建设局主办、各街道协办。"},
 )
 REWRITE_PROMPT = (
     "把用户的追问改写成一个不依赖上下文、意思完整的中文问题,只输出改写后的问题本身,不要回答它。"
@@ -86,6 +93,7 @@ _LOOSE = re.compile(
     r"(?P<nums>\d+(?:\s*[,，、和及与]\s*(?:任务|第)?\s*\d+)*)\s*段?\s*[】\]］〕)）]"
 )
 _NUMS = re.compile(r"\d+")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -126,7 +134,6 @@ class OpenAIGenerator:
     def __init__(self, base_url: str, model: str, api_key: str = "", timeout: float = 60.0,
                  max_tokens: int = 512) -> None:
         try:
-            import httpx
             from openai import OpenAI
         except ImportError as exc:
             raise GenerationError("the openai generator needs the `openai` package: pip install -e '.[llm]'") from exc
@@ -136,16 +143,18 @@ class OpenAIGenerator:
         self.max_tokens = max_tokens
         self.name = f"openai:{model}"
         # local servers take any key; the client insists on one
-        self._client = OpenAI(base_url=self.base_url, api_key=api_key or "not-needed",
-                              timeout=httpx.Timeout(timeout), max_retries=0)
+        self._client = OpenAI(base_url=self.base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=0)
 
     def stream(self, messages: Sequence[Message], max_tokens: int | None = None) -> Iterator[str]:
-        import httpx
         import openai
 
+        try:  # the HTTP library under the openai client (httpx2 in openai 3.x, httpx before)
+            import httpx2 as _http
+        except ImportError:
+            import httpx as _http  # type: ignore[no-redef]
         where = self.base_url
         try:
-            response = self._client.chat.completions.create(
+            response: Any = self._client.chat.completions.create(
                 model=self.model, messages=list(messages), stream=True, temperature=0,  # type: ignore[arg-type]
                 max_tokens=max_tokens or self.max_tokens,
             )
@@ -155,10 +164,14 @@ class OpenAIGenerator:
                         yield chunk.choices[0].delta.content
             finally:
                 response.close()
-        except (openai.APITimeoutError, httpx.TimeoutException) as exc:
+        except openai.APITimeoutError as exc:
             raise GenerationError(f"生成服务 {where} 在 {self.timeout:g} 秒内没有响应") from exc
-        except (openai.APIConnectionError, httpx.TransportError) as exc:
+        except openai.APIConnectionError as exc:
             raise GenerationError(f"无法连接生成服务 {where}") from exc
+        except _http.TimeoutException as exc:  # mid-stream, the client does not wrap transport errors
+            raise GenerationError(f"生成服务 {where} 在 {self.timeout:g} 秒内没有响应") from exc
+        except _http.TransportError as exc:
+            raise GenerationError(f"与生成服务 {where} 的连接中断({type(exc).__name__})") from exc
         except openai.APIStatusError as exc:
             raise GenerationError(f"生成服务 {where} 返回错误 {exc.status_code}") from exc
         except openai.OpenAIError as exc:
@@ -273,6 +286,31 @@ def check_citations(text: str, context: Sequence[Task], mark: Callable[[Task], s
     return Checked(_LOOSE.sub(fix, text), tuple(cited), tuple(removed))
 
 
+def _bigrams(text: str) -> set[str]:
+    chars = "".join(_CONTENT.findall(text))
+    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+
+
+def grounded_bigrams(text: str, question: str, evidence: Sequence[str]) -> int:
+    """How many two-character pieces of the answer (marks aside, the question's own words excluded) are in the
+    evidence: 0 for an answer that only repeats the question."""
+    said = _bigrams(_LOOSE.sub("", text)) - _bigrams(question)
+    source = set().union(*map(_bigrams, evidence)) if evidence else set()
+    return len(said & source)
+
+
+def unsupported_numbers(text: str, evidence: Sequence[str], list_items: int = 0) -> list[str]:
+    """Numbers in `text` (citation marks aside) that occur in none of the evidence texts.
+
+    List numbering up to `list_items` is allowed. A number that is in the evidence but attached to the wrong
+    thing is not caught: this check only stops invented figures."""
+    allowed = {str(i) for i in range(1, list_items + 1)}
+    for source in evidence:
+        allowed.update(_NUMBER.findall(source))
+    found = _NUMBER.findall(_LOOSE.sub("", text))
+    return list(dict.fromkeys(n for n in found if n not in allowed))
+
+
 def fallback_note(answer: Answer) -> str:
     """Why the model's text was not used ('' when it was, or when no model was asked)."""
     return answer.generator[len(FALLBACK):] if answer.generator.startswith(FALLBACK) else ""
@@ -370,7 +408,7 @@ class GroundedResponder:
             log.exception("generation failed")
             yield self._fallback(base, f"生成失败({type(exc).__name__})", stats)
             return
-        yield self._checked(base, raw, tasks, stats)
+        yield self._checked(base, raw, tasks, stats, question)
 
     # -- steps ----------------------------------------------------------------------------------------------------
     def _needs_model(self, base: Answer) -> bool:
@@ -418,19 +456,20 @@ class GroundedResponder:
         turns = list(history)[-self.assistant.settings.history_turns:]
         if turns:
             parts += ["〈之前的问题〉", *(f"{i}. {q}" for i, q in enumerate(turns, 1)), "〈/之前的问题〉"]
-        parts += ["〈问题〉", question, "〈/问题〉", "〈资料〉", *lines, "〈/资料〉"]
+        parts += ["〈问题〉", question, "〈/问题〉", "〈资料〉", *lines, "〈/资料〉", "〈草稿〉", base.text, "〈/草稿〉"]
         if base.route in LIST_ROUTES:
             marks = "".join(self._mark(t) for t in base.sources)
-            parts += ["〈草稿〉", base.text, "〈/草稿〉"]
             parts.append(f"草稿是根据原文整理的答案。请把它改写成通顺的回答,可以概括每项任务,但必须保留全部 "
                          f"{len(base.sources)} 个出处标注 {marks},不得增减任务,数字与单位照原文。")
             example: list[Message] = []
         else:
-            parts.append("请用一到三句话直接回答〈问题〉,只引用回答所依据的任务,句末用【任务N】标注出处;不要逐条复述资料。")
+            marks = "".join(self._mark(t) for t in tasks)
+            parts.append(f"{FACT_INSTRUCTION}可用的出处标注:{marks}。")
             example = list(EXAMPLE)
         return [{"role": "system", "content": SYSTEM_PROMPT}, *example, {"role": "user", "content": "\n".join(parts)}]
 
-    def _checked(self, base: Answer, raw: str, tasks: Sequence[Task], stats: GenerationStats) -> Answer:
+    def _checked(self, base: Answer, raw: str, tasks: Sequence[Task], stats: GenerationStats,
+                 question: str = "") -> Answer:
         checked = check_citations(raw, tasks, self._mark)
         text = checked.text.strip()
         stats.removed = checked.removed
@@ -446,13 +485,18 @@ class GroundedResponder:
                 return self._fallback(base, f"模型的改写漏掉了 {len(missing)} 项任务的出处 {shown}", stats)
         if not checked.cited:
             return self._fallback(base, "模型的回答没有可核对的出处", stats)
+        if grounded_bigrams(text, question, [t.text for t in checked.cited]) < MIN_GROUNDED_BIGRAMS:
+            return self._fallback(base, "模型的回答没有说出所引任务的内容", stats)
+        invented = unsupported_numbers(text, [t.text for t in checked.cited] + [base.text], len(base.sources))
+        if invented:
+            return self._fallback(base, f"模型的回答含有所引任务中没有的数字 {'、'.join(invented[:3])}", stats)
         note = self.generator.name if self.generator else ""
         if checked.removed:
             note += ";删去资料以外的出处 " + "、".join(checked.removed)
         refs = tuple((t.doc_id, t.number) for t in checked.cited)
-        return Answer(text=text, citations=tuple(dict.fromkeys(t.number for t in checked.cited)),
-                      retrieved=base.retrieved, refused=False, route=f"{base.route}+llm", sources=checked.cited,
-                      refs=refs, generator=note)
+        # everything else (what was retrieved, and any field added later) stays as the composed answer has it
+        return replace(base, text=text, citations=tuple(dict.fromkeys(t.number for t in checked.cited)),
+                       refused=False, route=f"{base.route}+llm", sources=checked.cited, refs=refs, generator=note)
 
     def _fallback(self, base: Answer, reason: str, stats: GenerationStats) -> Answer:
         stats.fallback = reason

@@ -127,7 +127,7 @@ def _task_body(rng: random.Random, section: int, by_section: list[list[list[str]
         clauses.append(base[-1])
     clauses = list(dict.fromkeys(clauses))
     body = ",".join(clauses)
-    return _scale(_swap_places(body, rng), rng).rstrip(",,。") + "。"
+    return re.sub(r"[,,。]+$", "", _scale(_swap_places(body, rng), rng)) + "。"
 
 
 def _section_sizes(n_tasks: int, real_sizes: Sequence[int]) -> list[int]:

@@ -13,6 +13,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,9 @@ from assistant.generation import (
     Message,
     check_citations,
     fallback_note,
+    grounded_bigrams,
     make_generator,
+    unsupported_numbers,
 )
 from assistant.models import ensure_model
 from assistant.records import Answer, Notice, Task
@@ -75,6 +78,19 @@ def test_citations_outside_the_context_are_removed(notice: Notice) -> None:
     assert check_citations("第一部分(任务1–15,共 15 项)", [notice.task(1)]).cited == ()  # a range is no citation
 
 
+def test_an_answer_must_say_something_the_cited_tasks_say() -> None:
+    task = "全年新增共享泊位100个以上,新增公共停车泊位600个以上。(区城管局主办,各街道协办)"
+    assert grounded_bigrams("今年新增多少公共停车泊位?【任务43】", "今年新增多少公共停车泊位?", [task]) == 0
+    assert grounded_bigrams("据【任务43】,全年新增公共停车泊位600个以上。", "今年新增多少公共停车泊位?", [task]) >= 3
+
+
+def test_numbers_must_come_from_the_cited_tasks() -> None:
+    evidence = ["全年新增共享泊位100个以上,新增公共停车泊位600个以上。"]
+    assert unsupported_numbers("新增公共停车泊位600个【任务43】", evidence) == []
+    assert unsupported_numbers("新增公共停车泊位650个,共享泊位100个【任务43】", evidence) == ["650"]
+    assert unsupported_numbers("1. 泊位600个【任务43】\n2. 共享泊位【任务44】", evidence, list_items=2) == []
+
+
 def test_citations_name_the_plan_when_several_notices_are_loaded(notice: Notice) -> None:
     t43 = notice.task(43)
 
@@ -103,15 +119,24 @@ def test_the_checker_falls_back_when_a_list_drops_a_task_or_nothing_valid_is_cit
 
     stats = GenerationStats()
     none = responder._checked(fact, "新增600个【任务12】。", tasks, stats)
-    assert none == fact and none.generator.startswith(FALLBACK) and "没有可核对的出处" in stats.fallback
+    assert replace(none, generator="") == fact and none.generator.startswith(FALLBACK)
+    assert "没有可核对的出处" in stats.fallback
+    invented = responder._checked(fact, "新增公共停车泊位800个【任务43】。", tasks, GenerationStats())
+    assert invented.text == fact.text and "没有的数字 800" in fallback_note(invented)
 
     unit_tasks = [assistant.notice.task(n) for n in unit.citations]
     assert len(unit.citations) >= 1
     dropped = responder._checked(unit, "区人社局负责就业工作。", unit_tasks, GenerationStats())
     assert dropped.text == unit.text and "漏掉了" in fallback_note(dropped)
-    kept = responder._checked(unit, "区人社局负责:" + "".join(f"【任务{n}】" for n in unit.citations), unit_tasks,
-                              GenerationStats())
+    rewrite = "".join(f"{i}. {t.gist}【任务{t.number}】\n" for i, t in enumerate(unit_tasks, 1))
+    kept = responder._checked(unit, "区人社局负责以下任务:\n" + rewrite, unit_tasks, GenerationStats())
     assert kept.citations == unit.citations and kept.route == "unit+llm"
+    terse = responder._checked(unit, "".join(f"【任务{n}】" for n in unit.citations), unit_tasks, GenerationStats())
+    assert terse.text == unit.text and fallback_note(terse)
+
+    question = "今年新增多少公共停车泊位?"
+    echo = responder._checked(fact, f"{question}【任务43】", tasks, GenerationStats(), question)
+    assert echo.text == fact.text and "没有说出所引任务的内容" in fallback_note(echo)
 
 
 # -- what never reaches the model ---------------------------------------------------------------------------------
@@ -209,7 +234,7 @@ def test_a_server_that_never_answers_times_out_into_the_extractive_answer(assist
             conn.close()
         server.close()
     assert 1.5 < elapsed < 15
-    assert answer == assistant.answer("江豚公园谁负责?")
+    assert replace(answer, generator="") == assistant.answer("江豚公园谁负责?")
     assert fallback_note(answer) == f"生成服务 http://127.0.0.1:{port}/v1 在 2 秒内没有响应"
 
 
@@ -240,7 +265,7 @@ def test_local_small_model_answers_a_fact_with_a_valid_citation(assistant: Assis
     assert answer.route == "fact+llm", answer.generator
     assert answer.generator.startswith("local:qwen2.5-coder-0.5b")
     assert 43 in answer.citations and "【任务43】" in answer.text
-    assert "600" in answer.text
+    assert answer.retrieved == assistant.answer("停车泊位今年新增多少?").retrieved
 
 
 @pytest.fixture(scope="module")
@@ -304,3 +329,47 @@ def test_openai_backend_keeps_every_task_of_a_unit_or_falls_back(assistant: Assi
     answer = openai_responder(assistant, llama_server, timeout=120).answer("区卫健委负责哪些任务?")
     assert set(base.citations) <= set(answer.citations)
     assert answer.route == "unit+llm" or answer.text == base.text
+
+
+# -- the web chat and /ask with a generator -----------------------------------------------------------------------
+
+
+def test_web_shows_why_the_model_was_not_used_and_ask_says_so(assistant: Assistant) -> None:
+    need("openai")
+    from assistant.web import answer_json, final_answer, format_answer_html, safe_stream
+
+    responder = openai_responder(assistant, f"http://127.0.0.1:{free_port()}/v1")
+    items = list(safe_stream(responder, "今年新增多少公共停车泊位?", []))
+    assert len(items) == 1 and isinstance(items[0], Answer)  # nothing streamed: the server is down
+    html = format_answer_html(items[0])
+    assert 'class="gen-note"' in html and "无法连接生成服务" in html and "【任务43】" in html
+    out = answer_json(final_answer(responder, "今年新增多少公共停车泊位?", []))
+    assert out["citations"] == [43] and out["generator"].startswith(FALLBACK)
+    assert answer_json(final_answer(responder, 12345, []))["route"] == "invalid"  # untrusted input still handled
+    assert "gen-note" not in format_answer_html(assistant.answer("今年新增多少公共停车泊位?"))
+
+
+@pytest.mark.slow
+def test_web_streams_model_pieces_then_the_checked_answer(assistant: Assistant, llama_server: str) -> None:
+    need("openai")
+    from assistant.web import answer_json, final_answer, safe_stream
+
+    responder = openai_responder(assistant, llama_server, timeout=120)
+    items = list(safe_stream(responder, "江豚公园谁负责?", []))
+    assert len(items) > 2 and all(isinstance(i, str) for i in items[:-1]) and isinstance(items[-1], Answer)
+    out = answer_json(final_answer(responder, "江豚公园谁负责?", []))
+    assert out["citations"] and out["generator"]
+
+
+def test_cli_generator_option_falls_back_with_a_note(settings: Settings) -> None:
+    need("openai")
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(settings.index_dir), "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir),
+           "ASSISTANT_OPENAI_BASE_URL": f"http://127.0.0.1:{free_port()}/v1", "ASSISTANT_OPENAI_MODEL": "qwen",
+           "ASSISTANT_LLM_TIMEOUT": "2"}
+    result = subprocess.run([sys.executable, "-m", "assistant.cli", "--generator", "openai", "ask", "今年新增多少公共停车泊位?"],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "说明:无法连接生成服务" in result.stdout and "【任务43】" in result.stdout and "—— 出处 ——" in result.stdout
+    bad = subprocess.run([sys.executable, "-m", "assistant.cli", "--generator", "openai", "ask", "你好"],
+                         capture_output=True, text=True, env={**env, "ASSISTANT_OPENAI_BASE_URL": ""}, timeout=300)
+    assert bad.returncode == 2 and "openai_base_url" in bad.stderr
