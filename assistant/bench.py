@@ -82,8 +82,11 @@ def pct(values: Sequence[float], q: float) -> float | None:
 
 def stats(ms: Sequence[float]) -> dict[str, Any]:
     """n, p50, p95, mean and max of a list of milliseconds."""
-    return {"n": len(ms), "p50": pct(ms, 50), "p95": pct(ms, 95),
-            "mean": round(sum(ms) / len(ms), 2) if ms else None, "max": round(max(ms), 2) if ms else None}
+    from .metrics import percentile
+
+    p50, p95 = percentile(list(ms), 50), percentile(list(ms), 95)
+    return {"n": len(ms), "p50": None if p50 is None else round(p50, 4), "p95": None if p95 is None else round(p95, 4),
+            "mean": round(sum(ms) / len(ms), 4) if ms else None, "max": round(max(ms), 4) if ms else None}
 
 
 def ratio(a: float | None, b: float | None) -> float | None:
@@ -512,7 +515,7 @@ def _profile(fn: Callable[[], None], top: int, calls: int) -> dict[str, Any]:
     st = pstats.Stats(profiler)
     rows = []
     for (file, line, name), (_cc, nc, tt, ct, _callers) in st.stats.items():  # type: ignore[attr-defined]
-        short = file.replace(str(ROOT) + "/", "")
+        short = file.replace(str(ROOT) + "/", "").replace(os.path.dirname(os.__file__) + "/", "stdlib/")
         if "site-packages/" in short:
             short = short.split("site-packages/", 1)[1]
         rows.append({"function": f"{short}:{line}({name})", "calls_per_query": round(nc / calls, 2),
@@ -1226,7 +1229,7 @@ def _f(value: Any, digits: int = 1) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
-        if 0 < abs(value) < 0.1:
+        if 0 < abs(value) < 1:
             return f"{value:.2g}"
         return f"{value:,.{digits}f}"
     if isinstance(value, int):
@@ -1270,6 +1273,11 @@ STAGE_COMPLEXITY = {
                                               "of document ids per query",
     "evidence.select (with retrieval)": "BM25 + embedding + HNSW + the above",
 }
+
+
+def _r(value: float | None) -> str:
+    """A ratio for a table: two significant digits, with a ×."""
+    return "–" if value is None else f"{value:.2g}×"
 
 
 def _minus(a: float | None, b: float | None) -> float | None:
@@ -1416,12 +1424,12 @@ def render_doc(results: dict[str, Any], chart: Path, doc: Path) -> str:
             r = n["routes"][route]
             h = seq.get("routes", {}).get(route, {})
             rows.append([route, r["questions"], r["assistant"]["p50"], r["assistant"]["p95"], r["baseline"]["p50"],
-                         r["baseline"]["p95"], ratio(r["assistant"]["p50"], r["baseline"]["p50"]),
+                         r["baseline"]["p95"], _r(ratio(r["assistant"]["p50"], r["baseline"]["p50"])),
                          h.get("p50"), h.get("p95"), _minus(h.get("p50"), r["assistant"]["p50"])])
         o = n["overall"]
         so = seq.get("overall", {})
         rows.append(["**all**", n["questions"], o["assistant"]["p50"], o["assistant"]["p95"], o["baseline"]["p50"],
-                     o["baseline"]["p95"], ratio(o["assistant"]["p50"], o["baseline"]["p50"]), so.get("p50"),
+                     o["baseline"]["p95"], _r(ratio(o["assistant"]["p50"], o["baseline"]["p50"])), so.get("p50"),
                      so.get("p95"), _minus(so.get("p50"), o["assistant"]["p50"])])
         add(_table(["route", "questions", "in-process p50 ms", "p95 ms", "baseline p50 ms", "baseline p95 ms",
                     "assistant / baseline (p50)", "HTTP /ask p50 ms", "HTTP p95 ms", "HTTP overhead ms (p50)"], rows))
@@ -1452,8 +1460,8 @@ def render_doc(results: dict[str, Any], chart: Path, doc: Path) -> str:
             o = r["overall"]
             per = {route: r["routes"].get(route, {}).get("assistant", {}).get("p95") for route in ("unit", "fact", "lead", "refuse")}
             rows.append([_size_label(k), f"{r['tasks']:,}", o["assistant"]["p50"], o["assistant"]["p95"],
-                         o["baseline"]["p50"], o["baseline"]["p95"], ratio(o["assistant"]["p50"], o["baseline"]["p50"]),
-                         ratio(o["assistant"]["p95"], o["baseline"]["p95"]), per["unit"], per["fact"], per["lead"],
+                         o["baseline"]["p50"], o["baseline"]["p95"], _r(ratio(o["assistant"]["p50"], o["baseline"]["p50"])),
+                         _r(ratio(o["assistant"]["p95"], o["baseline"]["p95"])), per["unit"], per["fact"], per["lead"],
                          per["refuse"], f"{r['open_s']:.1f}", _load(r.get("load"))])
         add(_table(["corpus", "tasks", "assistant p50 ms", "p95 ms", "baseline p50 ms", "baseline p95 ms",
                     "ratio p50", "ratio p95", "unit p95", "fact p95", "lead p95", "refuse p95", "open s",
