@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from .compose import HELP, INVALID, REFUSALS, Citer, Composer
 from .departments import UnitDirectory
 from .embeddings import make_embeddings
-from .evidence import EvidenceSelector
+from .evidence import TIME_SAID, WHEN_ASK, EvidenceSelector
 from .index import VectorIndex, chunks_of
 from .parsing import load_corpus
 from .records import Answer, Chunk, Notice, Task
@@ -115,7 +115,11 @@ class Assistant:
             lines = [self.compose.which_section(s.task) for s in picked[:3]]
         else:
             lines = ["根据通知:"] if len(picked) > 1 else []
-        lines += [self.compose.fact_line(s.task, self.evidence.best_sentence(s.task, intent.focus)) for s in picked]
+        quoted = [(s.task, self.evidence.best_sentence(s.task, intent.focus)) for s in picked]
+        if WHEN_ASK.search(intent.question) and not any(TIME_SAID.search(q) for _, q in quoted):
+            # a "when" the notice does not answer: say so plainly, then what it does say
+            lines = [self.compose.no_time(self._by_id[picked[0].task.doc_id])]
+        lines += [self.compose.fact_line(task, sentence) for task, sentence in quoted]
         return self._finish("\n".join(lines), route="fact", ranked=ranked)
 
     # -- helpers ------------------------------------------------------------------------------------------

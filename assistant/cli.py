@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import AssistantError
 from .eval import main as eval_main
-from .records import Answer
+from .records import Answer, Task
 from .settings import GENERATORS, LOCAL_MODELS, Settings
 
 if TYPE_CHECKING:
@@ -29,19 +29,21 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def render(answer: Answer, sources: bool = True) -> str:
+def render(answer: Answer, sources: bool = True, mark: Callable[[Task], str] | None = None) -> str:
     """An answer as plain text, with the full text of each cited task below it."""
     out = [answer.text]
     if sources and answer.sources:
-        out.append(render_sources(answer))
+        out.append(render_sources(answer, mark))
     return "\n".join(out)
 
 
-def render_sources(answer: Answer) -> str:
+def render_sources(answer: Answer, mark: Callable[[Task], str] | None = None) -> str:
+    """The cited tasks in full with their units; `mark` (Assistant.citer.mark) names the notice when several are
+    loaded."""
     out = ["\n—— 出处 ——"]
     for task in answer.sources:
         units = f"主办:{'、'.join(task.leads)}" + (f";协办:{'、'.join(task.assists)}" if task.assists else "")
-        out.append(f"【任务{task.number}】{task.body}({units})")
+        out.append(f"{mark(task) if mark else f'【任务{task.number}】'}{task.body}({units})")
     return "\n".join(out)
 
 
@@ -62,7 +64,7 @@ class Responder:
         """Print the answer (streamed when a model writes it) and return the final, checked Answer."""
         if self.grounded is None:
             answer = self.assistant.answer(question, list(history))
-            print(render(answer, sources=sources))
+            print(render(answer, sources=sources, mark=self.assistant.citer.mark))
             return answer
         from .generation import fallback_note
 
@@ -81,16 +83,16 @@ class Responder:
             gap = "\n\n" if streamed else ""
             shown_note = ",以上生成内容不作数" if streamed else ""
             print(f"{gap}(说明:{note}{shown_note};以下是根据原文整理的回答。)")
-            print(render(final, sources=sources))
+            print(render(final, sources=sources, mark=self.assistant.citer.mark))
         elif not streamed:
-            print(render(final, sources=sources))
+            print(render(final, sources=sources, mark=self.assistant.citer.mark))
         elif final.text != streamed:
             print("\n\n—— 核对后的回答(出处已校验)——")
-            print(render(final, sources=sources))
+            print(render(final, sources=sources, mark=self.assistant.citer.mark))
         else:
             print()
             if sources and final.sources:
-                print(render_sources(final))
+                print(render_sources(final, self.assistant.citer.mark))
         return final
 
 

@@ -29,7 +29,8 @@ HELP = (
     "您好!我根据《{title}》回答问题,每条回答都标注出处任务编号。可以这样问:\n"
     "- 区商务局负责哪些任务?\n- 今年新增多少公共停车泊位?\n- 江豚公园谁负责?\n- 第四部分讲什么?\n- 这份通知的文号是什么?"
 )
-_MARK = re.compile(r"【(?:《([^》]+)》)?(?:任务(\d+)|第(\d+)段)】")
+# a citation mark: 【任务9】, 【第3段】, or with the document named, 【《2024年…方案》任务9】
+MARK = re.compile(r"【(?:《([^》]+)》)?(?:任务(\d+)|第(\d+)段)】")
 
 
 class Citer:
@@ -41,6 +42,11 @@ class Citer:
         self._first = notices[0].doc_id
         self._notices = {n.doc_id: n for n in notices}
 
+    @property
+    def multi(self) -> bool:
+        """Whether several notices are loaded (marks then name the document)."""
+        return self._multi
+
     def mark(self, task: Task) -> str:
         notice = self._notices[task.doc_id]
         item = f"任务{task.number}" if notice.structured else f"第{task.number}段"
@@ -49,7 +55,7 @@ class Citer:
     def refs(self, text: str) -> list[tuple[str, int]]:
         """(doc_id, number) of every citation mark in the text, in order, without repeats."""
         out = []
-        for title, task, para in _MARK.findall(text):
+        for title, task, para in MARK.findall(text):
             doc = self._by_title.get(title, "") if title else self._first
             if doc:
                 out.append((doc, int(task or para)))
@@ -75,10 +81,16 @@ class Composer:
         """Every task of a unit in the documents in scope, lead and assisting apart, with counts."""
         unit = self._units.units[name]
         lead_refs, assist_refs = self._units.tasks(name, "all")
+        # the unit's references grouped by document in one pass (not filtered again for every document)
+        by_doc: dict[str, tuple[list[int], list[int]]] = {}
+        for refs, slot in ((lead_refs, 0), (assist_refs, 1)):
+            for d, n in refs:
+                by_doc.setdefault(d, ([], []))[slot].append(n)
         blocks = []
         for doc in docs:
-            lead = [self._notices[d].task(n) for d, n in lead_refs if d == doc]
-            assist = [self._notices[d].task(n) for d, n in assist_refs if d == doc]
+            lead_numbers, assist_numbers = by_doc.get(doc, ([], []))
+            lead = [self._notices[doc].task(n) for n in lead_numbers]
+            assist = [self._notices[doc].task(n) for n in assist_numbers]
             if self._multi and not (lead or assist):
                 continue
             blocks.append(self.header(self._notices[doc]) + self._unit_lines(name, unit.kind, role, lead, assist))
@@ -172,6 +184,11 @@ class Composer:
             ),
         }
         return self.header(notice) + texts[field]
+
+    @staticmethod
+    def no_time(notice: Notice) -> str:
+        year = f"{notice.year}年" if notice.year else "本年度"
+        return f"通知没有写明具体时间,只列出了{year}的工作目标。相关内容:"
 
     def fact_line(self, task: Task, sentence: str) -> str:
         units = f"(主办:{'、'.join(task.leads)})" if task.leads else ""

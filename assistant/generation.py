@@ -34,7 +34,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import GenerationError, ModelError
+from .evidence import NUMBER_ASK
+from .parsing import strip_units
 from .records import Answer, Task
+from .retrieval import expand
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -299,6 +302,38 @@ def grounded_bigrams(text: str, question: str, evidence: Sequence[str]) -> int:
     return len(said & source)
 
 
+def grounded_figures(text: str, question: str, evidence: Sequence[str]) -> list[str]:
+    """Numbers in the answer that are in the evidence and not in the question: a figure the answer reports
+    (「增长5.5%」 is an answer even though it has few two-character pieces)."""
+    known = {n for source in evidence for n in _NUMBER.findall(source)}
+    asked = set(_NUMBER.findall(question))
+    return [n for n in dict.fromkeys(_NUMBER.findall(_LOOSE.sub("", text))) if n in known and n not in asked]
+
+
+_CLAUSE = re.compile(r"[^,，;；。!！?？\n]+")
+# words of a "how many" question that say nothing about what is counted
+_ASKING = re.compile(r"多少|几[个家项部张名件所条栋次]?|目标|今年|全年|是|的|要|有|吗|呢")
+
+
+def misplaced_figures(text: str, question: str, evidence: Sequence[str]) -> list[str]:
+    """For a question that asks for a figure: the answer's figures when none of them is in the clauses closest to
+    the question (most two-character pieces shared). Catches 「幸福河湖创建涉及多少条?」 answered with the 12 of
+    「12条重点河段生态清淤」 instead of the 13 of 「13条幸福河湖创建」, and 「新增多少公共停车泊位?」 with the 100 of
+    「新增共享泊位100个」. Empty when no clause with a figure shares a piece with the question (an everyday-word
+    question is not blocked by this check) and when the answer also gives a figure of a closest clause."""
+    if not NUMBER_ASK.search(question):
+        return []
+    asked = _bigrams(_ASKING.sub(" ", expand(question)))
+    overlap = [(len(_bigrams(c) & asked), c) for source in evidence for c in _CLAUSE.findall(source)]
+    best = max((n for n, c in overlap if _NUMBER.search(c)), default=0)
+    # the figures of the clauses closest to the question (「新增公共停车泊位600个」, not 「新增共享泊位100个」)
+    related = {n for k, c in overlap if best and k == best for n in _NUMBER.findall(c)}
+    figures = grounded_figures(text, question, evidence)
+    if not related or any(n in related for n in figures):
+        return []  # a longer answer may quote context figures beside the one asked for
+    return figures
+
+
 def unsupported_numbers(text: str, evidence: Sequence[str], list_items: int = 0) -> list[str]:
     """Numbers in `text` (citation marks aside) that occur in none of the evidence texts.
 
@@ -485,8 +520,15 @@ class GroundedResponder:
                 return self._fallback(base, f"模型的改写漏掉了 {len(missing)} 项任务的出处 {shown}", stats)
         if not checked.cited:
             return self._fallback(base, "模型的回答没有可核对的出处", stats)
-        if grounded_bigrams(text, question, [t.text for t in checked.cited]) < MIN_GROUNDED_BIGRAMS:
+        # who leads is the content of a who-leads answer only: elsewhere the unit names are not an answer
+        # (「据【任务58】,楼下饭店还用液化气罐,由区建设局主办。」 says nothing about the gas cylinders)
+        evidence = [t.text if base.route == "lead" else strip_units(t.text) for t in checked.cited]
+        if (grounded_bigrams(text, question, evidence) < MIN_GROUNDED_BIGRAMS
+                and not grounded_figures(text, question, evidence)):
             return self._fallback(base, "模型的回答没有说出所引任务的内容", stats)
+        misplaced = misplaced_figures(text, question, evidence) if base.route not in LIST_ROUTES else []
+        if misplaced:
+            return self._fallback(base, f"模型回答的数字 {'、'.join(misplaced[:3])} 在原文中说的是别的事", stats)
         invented = unsupported_numbers(text, [t.text for t in checked.cited] + [base.text], len(base.sources))
         if invented:
             return self._fallback(base, f"模型的回答含有所引任务中没有的数字 {'、'.join(invented[:3])}", stats)

@@ -26,7 +26,10 @@ log = logging.getLogger(__name__)
 
 # Bump when chunking changes: it is part of the fingerprint, so old indexes rebuild themselves.
 CHUNKING_VERSION = "1"
-BATCH = 32
+# Chunks embedded per call (the progress bar moves per batch) and handed to Chroma per upsert: one upsert per
+# 32 chunks made insertion 204 s of a 100,000-task build, one per 1,024 86 s (docs/benchmarks.md).
+EMBED_BATCH = 32
+INSERT_BATCH = 1024
 
 Progress = Callable[[int, int], None]
 
@@ -191,14 +194,18 @@ class VectorIndex:
         store.delete_collection()
         store = self._open()
         total = len(chunks)
-        for start in range(0, total, BATCH):
-            batch = chunks[start : start + BATCH]
-            # add_texts upserts by id: ids come from document id + task number, so re-adding never duplicates
-            store.add_texts(
-                texts=[c.text for c in batch], metadatas=[_metadata(c) for c in batch], ids=[c.id for c in batch]
+        for start in range(0, total, INSERT_BATCH):
+            batch = chunks[start : start + INSERT_BATCH]
+            vectors: list[list[float]] = []
+            for offset in range(0, len(batch), EMBED_BATCH):
+                vectors += self._embeddings.embed_documents([c.text for c in batch[offset : offset + EMBED_BATCH]])
+                if progress:
+                    progress(start + min(offset + EMBED_BATCH, len(batch)), total)
+            # what add_texts does after embedding; upsert by id (document id + task number): re-adding never duplicates
+            store._collection.upsert(
+                ids=[c.id for c in batch], embeddings=vectors,  # type: ignore[arg-type]
+                metadatas=[_metadata(c) for c in batch], documents=[c.text for c in batch],
             )
-            if progress:
-                progress(min(start + BATCH, total), total)
         # the fingerprint is written last: a build that stops half way is seen as stale next time
         store._collection.modify(metadata={"fingerprint": expected, "embedding_id": self._settings.embedding_id})
         return store

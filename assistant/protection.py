@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import threading
@@ -48,6 +49,39 @@ class RateLimiter:
                 for key in sorted(self._buckets, key=lambda k: self._buckets[k][1])[:50_000]:
                     del self._buckets[key]
             return allowed
+
+
+class ClientAddress:
+    """Who a request comes from, for the rate limit: the peer address, or, when the peer is a trusted reverse
+    proxy, the nearest address in X-Forwarded-For that is not one (a client cannot forge past a trusted proxy,
+    since each proxy appends the address it saw)."""
+
+    def __init__(self, trusted_proxies: str = "") -> None:
+        self._trusted = [
+            ipaddress.ip_network(item, strict=False)
+            for item in (p.strip() for p in trusted_proxies.split(",")) if item
+        ]
+
+    def _is_trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in net for net in self._trusted)
+
+    def __call__(self, peer: str, forwarded_for: str | None = None) -> str:
+        if not (forwarded_for and self._is_trusted(peer)):
+            return peer
+        for hop in reversed([h.strip() for h in forwarded_for.split(",")]):
+            if not hop:
+                continue
+            try:
+                ipaddress.ip_address(hop)
+            except ValueError:
+                return peer  # a malformed header: fall back to the proxy's address, never to arbitrary text
+            if not self._is_trusted(hop):
+                return hop
+        return peer
 
 
 class AuditLog:

@@ -86,6 +86,11 @@ class Notice:
     tasks: tuple[Task, ...]
     # False for a document without the plan structure: its "tasks" are numbered paragraphs
     structured: bool = True
+    # task by number, built once (a unit list of thousands of tasks looks each one up)
+    _by_number: dict[int, Task] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_number", {t.number: t for t in self.tasks})
 
     @property
     def doc_id(self) -> str:
@@ -103,10 +108,10 @@ class Notice:
         return "任务" if self.structured else "段"
 
     def task(self, number: int) -> Task:
-        for task in self.tasks:
-            if task.number == number:
-                return task
-        raise KeyError(f"{self.doc_id} has no task {number}")
+        try:
+            return self._by_number[number]
+        except KeyError:
+            raise KeyError(f"{self.doc_id} has no task {number}") from None
 
     def section_of(self, number: int) -> Section:
         return self.sections[number - 1]

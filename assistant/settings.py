@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -67,6 +68,9 @@ class Settings:
     rate_limit_per_minute: int = 30
     audit_path: Path = _ROOT / "var" / "audit.jsonl"
     audit_client_address: bool = False
+    # Reverse proxies in front of the web app (addresses or networks, comma-separated, e.g. "127.0.0.1,10.0.0.0/8"):
+    # for a request from one of them, the rate limit keys on the client in X-Forwarded-For instead of the proxy.
+    trusted_proxies: str = ""
 
     # A Chroma server (`chroma run`) instead of the embedded store when chroma_host is set (CHROMA_HOST/CHROMA_PORT).
     chroma_host: str = ""
@@ -90,6 +94,11 @@ class Settings:
             raise ConfigError("web_host must not be empty")
         if self.rate_limit_per_minute < 0:
             raise ConfigError(f"rate_limit_per_minute must be 0 (off) or more, got {self.rate_limit_per_minute}")
+        for item in filter(None, (p.strip() for p in self.trusted_proxies.split(","))):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ConfigError(f"trusted_proxies must be IP addresses or networks, got {item!r}") from exc
         if not 0 < self.chroma_port <= 65535:
             raise ConfigError(f"chroma_port must be between 1 and 65535, got {self.chroma_port}")
         if not 0 < self.web_port <= 65535:
@@ -137,6 +146,7 @@ class Settings:
             "generator": "ASSISTANT_GENERATOR",
             "local_model": "ASSISTANT_LOCAL_MODEL",
             "openai_model": "ASSISTANT_OPENAI_MODEL",
+            "trusted_proxies": "ASSISTANT_TRUSTED_PROXIES",
         }
         for key, var in strings.items():
             if env.get(var):

@@ -12,11 +12,10 @@ import html
 import io
 import json
 import logging
-import re
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,8 +25,9 @@ from typing import Any
 import gradio as gr
 
 from .answering import INVALID, Assistant
+from .compose import MARK
 from .generation import GroundedResponder, fallback_note
-from .protection import RATE_LIMITED, AuditLog, RateLimiter
+from .protection import RATE_LIMITED, AuditLog, ClientAddress, RateLimiter
 from .records import Answer, Notice, Task
 from .settings import Settings
 
@@ -51,7 +51,6 @@ ERROR_TEXT = "抱歉,系统暂时无法回答这个问题,请稍后再试。"
 # Raw input beyond this many times the question limit is refused before any text processing (normalising
 # a megabyte of text costs seconds of CPU); below it the library's own length check decides.
 _RAW_LIMIT_FACTOR = 4
-_CITATION = re.compile(r"【任务(\d+)】")
 _MAX_HISTORY = 50
 
 CSS = """
@@ -99,7 +98,16 @@ def units_line(task: Task) -> str:
     return line + (f";协办:{'、'.join(task.assists)}" if task.assists else "")
 
 
-def sources_html(sources: Sequence[Task], labels: Mapping[tuple[str, int], str]) -> str:
+Mark = Callable[[Task], str]
+
+
+def plain_mark(task: Task) -> str:
+    """The mark with one notice loaded; the app passes Assistant.citer.mark, which names the document when
+    several are loaded."""
+    return f"【任务{task.number}】"
+
+
+def sources_html(sources: Sequence[Task], labels: Mapping[tuple[str, int], str], mark: Mark = plain_mark) -> str:
     """The cited tasks as expandable entries: summary 【任务N】gist; inside the full text, section and units."""
     if not sources:
         return ""
@@ -107,8 +115,8 @@ def sources_html(sources: Sequence[Task], labels: Mapping[tuple[str, int], str])
     for task in sources:
         section = labels.get((task.doc_id, task.section), f"第{task.section}部分")
         items.append(
-            f'<details class="source" data-task="{task.number}">'
-            f"<summary>【任务{task.number}】{escape_text(task.gist)}</summary>"
+            f'<details class="source" data-task="{task.number}" data-doc="{escape_text(task.doc_id)}">'
+            f"<summary>{escape_text(mark(task))}{escape_text(task.gist)}</summary>"
             f'<div class="source-body"><div class="source-text">{escape_text(task.body)}</div>'
             f'<div class="source-meta">所属:{escape_text(section)}</div>'
             f'<div class="source-meta">{escape_text(units_line(task))}</div></div></details>'
@@ -124,25 +132,30 @@ def render_answer(
     route: str = "",
     sources: Sequence[Task] = (),
     labels: Mapping[tuple[str, int], str] | None = None,
+    mark: Mark = plain_mark,
     pending: bool = False,
 ) -> str:
     """An answer (or a streamed prefix of one) as the Chatbot's HTML; refusals get their own look, no sources."""
-    body = _CITATION.sub(r'<span class="cite">【任务\1】</span>', escape_text(text))
+    body = MARK.sub(lambda m: f'<span class="cite">{m.group(0)}</span>', escape_text(text))
     if pending:
         body += '<span class="pending">▍</span>' if text else '<span class="pending">正在查找通知原文…</span>'
     if refused:
         head = "请修改问题" if route == "invalid" else "无法回答"
         return f'<div class="answer refusal"><div class="refusal-head">⚠ {head}</div>{body}</div>'
-    extra = "" if pending else sources_html(sources, labels or {})
+    extra = "" if pending else sources_html(sources, labels or {}, mark)
     return f'<div class="answer">{body}{extra}</div>'
 
 
-def format_answer_html(answer: Answer, labels: Mapping[tuple[str, int], str] | None = None) -> str:
+def format_answer_html(
+    answer: Answer, labels: Mapping[tuple[str, int], str] | None = None, mark: Mark = plain_mark
+) -> str:
     """A whole Answer as the Chatbot shows it: text with marked citations, then the expandable sources.
 
     When a generator was asked but its text was not used, a note above the answer says why."""
     sources = () if answer.refused else answer.sources
-    body = render_answer(answer.text, refused=answer.refused, route=answer.route, sources=sources, labels=labels)
+    body = render_answer(
+        answer.text, refused=answer.refused, route=answer.route, sources=sources, labels=labels, mark=mark
+    )
     note = fallback_note(answer)
     if note:
         body = f'<div class="gen-note">{escape_text(f"(说明:{note},以下是根据原文整理的回答。)")}</div>' + body
@@ -157,7 +170,7 @@ def stream_prefixes(text: str, size: int = 20) -> Iterator[str]:
     while end < len(text):
         end = min(len(text), end + size)
         opening = text.rfind("【", 0, end)
-        cited = _CITATION.match(text, opening) if opening != -1 else None
+        cited = MARK.match(text, opening) if opening != -1 else None
         if cited and cited.end() > end:
             end = cited.end()
         yield text[:end]
@@ -260,20 +273,27 @@ class UnitRow:
 
     name: str
     kind: str  # 部门 / 街道 / 统称
-    lead: tuple[int, ...]
-    assist: tuple[int, ...]
+    lead: tuple[tuple[str, int], ...]  # (doc_id, task number)
+    assist: tuple[tuple[str, int], ...]
     aliases: tuple[str, ...] = ()
+    # (doc_id, plan title) of every loaded notice when there are several: the numbers are then grouped by notice
+    titles: tuple[tuple[str, str], ...] = ()
 
     def cells(self) -> list[Any]:
-        return [self.name, self.kind, _numbers(self.lead), _numbers(self.assist), len(self.lead), len(self.assist)]
+        return [self.name, self.kind, self.numbers(self.lead), self.numbers(self.assist), len(self.lead),
+                len(self.assist)]
 
-
-def _numbers(numbers: Sequence[int]) -> str:
-    return "、".join(str(n) for n in numbers)
+    def numbers(self, refs: Sequence[tuple[str, int]]) -> str:
+        """「2、3、5」; with several notices 「《A》2、3;《B》5」."""
+        if not self.titles:
+            return "、".join(str(n) for _, n in refs)
+        groups = [(title, [str(n) for d, n in refs if d == doc]) for doc, title in self.titles]
+        return ";".join(f"《{title}》{'、'.join(ns)}" for title, ns in groups if ns)
 
 
 def unit_table(assistant: Assistant) -> list[UnitRow]:
-    """Every unit with its lead and assisting task numbers: departments and streets first, generic groups last."""
+    """Every unit with its lead and assisting tasks: departments and streets first, generic groups last."""
+    titles = tuple((n.doc_id, n.plan_title or n.meta.title) for n in assistant.notices) if len(assistant.notices) > 1 else ()
     rows = []
     for unit in assistant.units.units.values():
         lead, assist = assistant.units.tasks(unit.name, "all")
@@ -281,9 +301,10 @@ def unit_table(assistant: Assistant) -> list[UnitRow]:
             UnitRow(
                 name=unit.name,
                 kind=KIND_LABELS.get(unit.kind, unit.kind),
-                lead=tuple(n for _, n in lead),
-                assist=tuple(n for _, n in assist),
+                lead=tuple(lead),
+                assist=tuple(assist),
                 aliases=tuple(unit.aliases),
+                titles=titles,
             )
         )
     order = list(KIND_LABELS.values())
@@ -405,9 +426,13 @@ def build_app(
     limiter = RateLimiter(settings.rate_limit_per_minute)
     audit = AuditLog(settings.audit_path, keep_client=settings.audit_client_address)
 
+    client_address = ClientAddress(settings.trusted_proxies)
+
     def admitted(request: gr.Request | None) -> tuple[str, bool]:
         """(client address, whether its rate limit lets one more question through)."""
-        client = request.client.host if request is not None and request.client is not None else ""
+        peer = request.client.host if request is not None and request.client is not None else ""
+        forwarded = request.headers.get("x-forwarded-for") if request is not None and request.headers else None
+        client = client_address(peer, forwarded)
         return client, limiter.allow(client or "unknown")
 
     def respond(
@@ -452,7 +477,7 @@ def build_app(
             if stream_delay:
                 time.sleep(stream_delay)
         audit.record(text, answer, (time.perf_counter() - started) * 1000, client, "chat")
-        messages[-1] = {"role": "assistant", "content": format_answer_html(answer, labels)}
+        messages[-1] = {"role": "assistant", "content": format_answer_html(answer, labels, assistant.citer.mark)}
         turn = Turn(len(messages) - 1, shown, answer.text, tuple(answer.citations), answer.route)
         questions = conv.questions if answer.route in ("invalid", "error", "rate_limited") else (*conv.questions, text)
         new = Conversation(questions[-_MAX_HISTORY:], tuple(messages), (*conv.turns, turn))

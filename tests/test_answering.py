@@ -107,6 +107,20 @@ def test_follow_ups_lean_on_the_conversation(assistant: Assistant) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "task"), [("二十九中新校区什么时候开始招生?", 51), ("江豚公园什么时候建成?", 31), ("电梯什么时候能装好?", 38)]
+)
+def test_when_the_notice_gives_no_time_it_says_so(assistant: Assistant, question: str, task: int) -> None:
+    # the plan has yearly targets, not dates: the answer says that plainly, then quotes what the notice does say
+    answer = assistant.answer(question)
+    assert answer.text.startswith("通知没有写明具体时间") and answer.citations[0] == task
+
+
+def test_a_time_the_notice_gives_is_quoted_without_the_caveat(assistant: Assistant) -> None:
+    answer = assistant.answer("33个新开工项目什么时候开工?")
+    assert "上半年全部开工" in answer.text and "没有写明" not in answer.text
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "区长是谁?",

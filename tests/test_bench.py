@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from assistant.bench import BenchQuestion, prepare_vectors, ratio, size_questions, stats
+from assistant.bench.changes import BEFORE, pairs, section, snapshot, stale
+from assistant.bench.report import render_doc
 from assistant.parsing import load_corpus, parse_notice
 from assistant.synthetic import MAX_TASKS, SYNTHETIC_UNITS, corpus_files, make_corpus, make_notice
 
@@ -94,6 +96,48 @@ def test_helpers() -> None:
     assert [q.type for q in picked] == ["department"] * 4 + ["refusal"] * 2
 
 
+def _results(p95: float, insert_s: float) -> dict:
+    """The few fields of results.json the before/after comparison reads."""
+    return {"index": {"100000": {"chroma_insert_s": insert_s, "chunks": 101400, "insert_batch": 1024, "embed_batch": 32,
+                                 "load": {"sampled_1min": [0.5, 0.6, 0.7]}}},
+            "query": {"100000": {"overall": {"assistant": {"p50": p95 / 2, "p95": p95}},
+                                 "stages": {"BM25 search": {"p50": p95 / 4}}, "answers": {"q1": "a", "q2": "b"}}}}
+
+
+def test_snapshot_is_a_frozen_copy_and_the_report_compares_it_with_the_results_now() -> None:
+    results = _results(421.4, 203.5)
+    results["history"] = {BEFORE: snapshot(results, "library as of abc1234")}
+    assert results["history"][BEFORE]["note"] == "library as of abc1234" and "history" not in results["history"][BEFORE]
+    assert stale(results, "query", "100000") and stale(results, "index", "100000")
+    got = pairs(results)
+    assert got["big_p95"].after is None and "not re-measured" in got["big_p95"].text()
+
+    after = _results(150.0, 74.0)
+    after["query"]["100000"]["answers"]["q2"] = "changed"
+    results.update(after)  # a later run replaces the parts, never the history
+    assert not stale(results, "query", "100000")
+    assert results["history"][BEFORE]["query"]["100000"]["overall"]["assistant"]["p95"] == 421.4
+    got = pairs(results)
+    assert (got["big_p95"].before, got["big_p95"].after) == (421.4, 150.0)
+    assert got["big_insert"].text() == "204 → 74.0 s"
+    text = section(results)
+    assert "## Changes made and what they bought" in text and "| 100,000 tasks: all questions p95 | 421 ms | 150 ms |" in text
+    assert "p95 < 300 ms is met" in text and "1 of the 2 answers at this size are the same as before" in text
+    assert "3,169 calls before, 100 after" in text
+
+
+def test_report_marks_figures_not_measured_since_the_snapshot(tmp_path: Path) -> None:
+    results = _results(421.4, 203.5)
+    results["query"]["100000"].update(tasks=100000, chunks=101400, open_s=41.0, questions=50, rounds=3, routes={},
+                                      overall={"assistant": {"p50": 150.0, "p95": 421.4},
+                                               "baseline": {"p50": 20.0, "p95": 24.0}})
+    del results["index"]  # its table needs a whole build record
+    results["history"] = {BEFORE: snapshot(results, "before")}
+    doc = render_doc(results, tmp_path / "c.png", tmp_path / "d.md")
+    assert "| synthetic 100,000 † | 100,000 |" in doc and "† measured before the library changes" in doc
+    assert "## Changes made and what they bought" in doc and "not re-measured" in doc
+
+
 @pytest.mark.slow
 def test_bench_quick_end_to_end(tmp_path: Path) -> None:
     """`assistant bench --quick`: tiny synthetic corpus, a few questions, two concurrency levels, into a temp dir."""
@@ -121,8 +165,7 @@ def test_bench_quick_end_to_end(tmp_path: Path) -> None:
         assert q["load"]["before"] and len(q["load"]["before"]) == 3
     assert "unit" in results["query"]["notice"]["routes"] and "fact" in results["query"]["notice"]["routes"]
     assert results["query"]["notice"]["profile"]["own"]
-    experiments = results["query"]["200"]["experiments"]
-    assert experiments and all(e["same_answers"] == e["questions"] for e in experiments.values())
+    assert len(results["query"]["notice"]["answers"]) == results["query"]["notice"]["questions"]
 
     http = results["http"]
     assert http["sequential"]["errors"] == 0 and http["sequential"]["overall"]["p50"] > 0

@@ -151,3 +151,21 @@ def test_eval_sets_pass_with_the_fixture_notice_loaded(two: Assistant) -> None:
     questions, errors = load_questions(ROOT / "eval" / "questions.jsonl")
     main = evaluate(two, questions, ("assistant",), errors)["assistant"]
     assert check_floors(main.overall, main.by_type, load_floors(ROOT / "eval" / "floors.json")) == []
+
+
+def test_displays_name_the_document(two: Assistant) -> None:
+    # with several notices, the unit table, the sources panel and the CLI's source list say which notice a
+    # task number belongs to (task 1 of 2025 is not task 1 of 2024)
+    from assistant.cli import render_sources
+    from assistant.web import format_answer_html, section_labels, unit_table
+
+    commerce = next(r for r in unit_table(two) if r.name == "区商务局")
+    assert commerce.cells()[2] == ("《2024年区政府主要工作目标任务分解落实方案》2、3、5、7、9、10、11、13、15;"
+                                   "《2025年区政府主要工作目标任务分解落实方案》1、4")
+    answer = two.answer("区商务局负责哪些任务?")
+    shown = format_answer_html(answer, section_labels(two.notices), two.citer.mark)
+    assert "<summary>【《2025年区政府主要工作目标任务分解落实方案》任务1】" in shown
+    assert '<span class="cite">【《2025年区政府主要工作目标任务分解落实方案》任务4】</span>' in shown
+    listed = render_sources(answer, two.citer.mark)
+    assert "【《2025年区政府主要工作目标任务分解落实方案》任务1】" in listed
+    assert "\n【任务1】" not in listed

@@ -29,7 +29,9 @@ from assistant.generation import (
     check_citations,
     fallback_note,
     grounded_bigrams,
+    grounded_figures,
     make_generator,
+    misplaced_figures,
     unsupported_numbers,
 )
 from assistant.models import ensure_model
@@ -82,6 +84,24 @@ def test_an_answer_must_say_something_the_cited_tasks_say() -> None:
     task = "全年新增共享泊位100个以上,新增公共停车泊位600个以上。(区城管局主办,各街道协办)"
     assert grounded_bigrams("今年新增多少公共停车泊位?【任务43】", "今年新增多少公共停车泊位?", [task]) == 0
     assert grounded_bigrams("据【任务43】,全年新增公共停车泊位600个以上。", "今年新增多少公共停车泊位?", [task]) >= 3
+    # a short answer that reports the figure says something even with few pieces of the task's text (the 1.5B's
+    # 「据【任务3】,现代金融产业增长5.5%。」 fell back before this); a figure from the question or a mark does not count
+    fin = "现代金融、航运物流产业分别增长5.5%、6%"
+    assert grounded_bigrams("据【任务3】,现代金融产业增长5.5%。", "现代金融产业要增长多少?", [fin]) < 3
+    assert grounded_figures("据【任务3】,现代金融产业增长5.5%。", "现代金融产业要增长多少?", [fin]) == ["5.5"]
+    assert grounded_figures("现代金融产业要增长5.5%吗?【任务3】", "现代金融产业要增长5.5%吗?", [fin]) == []
+    assert grounded_figures("现代金融产业【任务6】", "现代金融产业", [fin]) == []
+
+
+def test_a_figure_must_come_from_a_clause_about_the_question() -> None:
+    # seen with the 1.5B: the 12 of the river-dredging clause reported as the number of 幸福河湖
+    task = ("实施外金川河、城北护城河等12条重点河段生态清淤,推进内秦淮河北段、河西北部流域剩余125个片区雨污水管网清疏修缮,"
+            "加快南十里长沟主流等13条幸福河湖创建工作,进一步彰显鼓楼水韵魅力。")
+    question = "幸福河湖创建涉及多少条?"
+    assert misplaced_figures("据【任务32】,幸福河湖创建涉及12条。", question, [task]) == ["12"]
+    assert misplaced_figures("据【任务32】,幸福河湖创建涉及13条。", question, [task]) == []
+    assert misplaced_figures("据【任务32】,清淤12条河段,创建13条幸福河湖。", question, [task]) == []  # context beside it
+    assert misplaced_figures("据【任务32】,幸福河湖创建涉及12条。", "幸福河湖怎么创建?", [task]) == []  # no figure asked
 
 
 def test_numbers_must_come_from_the_cited_tasks() -> None:
@@ -137,6 +157,20 @@ def test_the_checker_falls_back_when_a_list_drops_a_task_or_nothing_valid_is_cit
     question = "今年新增多少公共停车泊位?"
     echo = responder._checked(fact, f"{question}【任务43】", tasks, GenerationStats(), question)
     assert echo.text == fact.text and "没有说出所引任务的内容" in fallback_note(echo)
+    # the 0.5B's 「…由区建设局主办」: unit names are no answer to a fact question, only to a who-leads one
+    units_only = responder._checked(fact, f"{question}由区城管局主办,各街道协办【任务43】", tasks, GenerationStats(),
+                                    question)
+    assert units_only.text == fact.text and "没有说出所引任务的内容" in fallback_note(units_only)
+    lead = assistant.answer("停车泊位谁负责?")
+    assert lead.route == "lead" and 43 in lead.citations
+    who = responder._checked(lead, "由区城管局主办,各街道协办【任务43】。", [notice.task(43)], GenerationStats(),
+                             "停车泊位谁负责?")
+    assert who.route == "lead+llm", fallback_note(who)
+    # a figure reported from a clause about something else falls back
+    wrong = responder._checked(fact, "据【任务43】,今年新增公共停车泊位100个。", tasks, GenerationStats(), question)
+    assert wrong.text == fact.text and "说的是别的事" in fallback_note(wrong)
+    right = responder._checked(fact, "据【任务43】,今年新增公共停车泊位600个以上。", tasks, GenerationStats(), question)
+    assert right.route == "fact+llm", fallback_note(right)
 
 
 # -- what never reaches the model ---------------------------------------------------------------------------------

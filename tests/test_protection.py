@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.protection import AuditLog, RateLimiter
+from assistant.errors import ConfigError
+from assistant.protection import AuditLog, ClientAddress, RateLimiter
 from assistant.records import Answer
+from assistant.settings import Settings
 
 
 class Clock:
@@ -69,3 +71,23 @@ def test_audit_log_lines_and_client_address(tmp_path: Path) -> None:
     AuditLog(None).record("问", answer, 1.0)  # off: writes nothing, raises nothing
     keep.record("\ud800孤立\udc00", answer, 1.0)  # lone surrogates cannot be written as UTF-8: replaced
     assert json.loads((tmp_path / "b.jsonl").read_text("utf-8").splitlines()[-1])["question"] == "?孤立?"
+
+
+def test_client_address_behind_trusted_proxies() -> None:
+    direct = ClientAddress("")
+    assert direct("198.51.100.7", "203.0.113.5") == "198.51.100.7"  # no trusted proxy: the header is ignored
+    behind = ClientAddress("127.0.0.1, 10.0.0.0/8")
+    assert behind("127.0.0.1", "203.0.113.5") == "203.0.113.5"
+    # the nearest untrusted hop wins: a client cannot pick its own key by sending a forged header
+    assert behind("127.0.0.1", "1.2.3.4, 203.0.113.5, 10.1.2.3") == "203.0.113.5"
+    assert behind("198.51.100.7", "203.0.113.5") == "198.51.100.7"  # the peer is not a proxy we trust
+    assert behind("127.0.0.1", None) == "127.0.0.1"
+    assert behind("127.0.0.1", "not-an-address") == "127.0.0.1"
+    assert behind("127.0.0.1", "10.0.0.1, 127.0.0.1") == "127.0.0.1"  # only proxies: the peer
+    assert behind("127.0.0.1", "2001:db8::1") == "2001:db8::1"
+
+
+def test_trusted_proxies_setting_is_validated() -> None:
+    assert Settings.from_env(environ={"ASSISTANT_TRUSTED_PROXIES": "127.0.0.1,10.0.0.0/8"}).trusted_proxies
+    with pytest.raises(ConfigError, match="trusted_proxies"):
+        Settings.from_env(environ={"ASSISTANT_TRUSTED_PROXIES": "localhost"})

@@ -106,17 +106,22 @@ def test_bad_input_through_the_cli(tmp_path: Path) -> None:
 
 
 def test_rate_limit_and_audit_log(tmp_path: Path) -> None:
-    limited = start_server(tmp_path, {"ASSISTANT_RATE_LIMIT": "4"})  # a burst of 1, then one every 15 s
+    # a burst of 1, then one every 15 s; the test client stands behind a trusted proxy at 127.0.0.1
+    limited = start_server(tmp_path, {"ASSISTANT_RATE_LIMIT": "4", "ASSISTANT_TRUSTED_PROXIES": "127.0.0.1"})
     try:
-        client = Client(limited.url, verbose=False)
+        client = Client(limited.url, verbose=False, headers={"X-Forwarded-For": "203.0.113.5"})
         first = client.predict("区商务局负责哪些任务?", api_name="/ask")
         second = client.predict("江豚公园谁负责?", api_name="/ask")
         assert first["route"] == "unit" and not first["refused"]
         assert second["route"] == "rate_limited" and second["refused"] and "请稍等" in second["answer"]
+        # another client behind the same proxy has its own bucket; a forged address before the real one is ignored
+        other = Client(limited.url, verbose=False, headers={"X-Forwarded-For": "203.0.113.5, 198.51.100.7"})
+        third = other.predict("江豚公园谁负责?", api_name="/ask")
+        assert third["route"] == "lead" and not third["refused"]
     finally:
         limited.stop()
     entries = [json.loads(line) for line in (tmp_path / "audit" / "audit.jsonl").read_text("utf-8").splitlines()]
-    assert [e["route"] for e in entries] == ["unit", "rate_limited"]
+    assert [e["route"] for e in entries] == ["unit", "rate_limited", "lead"]
     assert entries[0]["citations"] == [2, 3, 5, 7, 9, 10, 11, 13, 15] and entries[0]["latency_ms"] >= 0
     assert all("client" not in e for e in entries)  # no address unless a setting asks for it
 

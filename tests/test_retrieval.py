@@ -70,3 +70,31 @@ def test_everyday_words_are_expanded() -> None:
     assert "停车泊位" in expand("家附近能不能多些停车位?")
     assert "增设既有住宅电梯" in expand("我们小区能加装电梯吗")
     assert expand("跨境电商交易规模") == "跨境电商交易规模"
+
+
+def test_bm25_inverted_index_matches_rank_bm25(notice, tokenizer: jieba.Tokenizer) -> None:
+    # the inverted index is an optimisation only: on the real notice and every eval question it must rank and
+    # score exactly as rank_bm25's own get_scores over all chunks does
+    import json
+    from pathlib import Path
+
+    from rank_bm25 import BM25Okapi
+
+    from assistant.index import chunks_of
+    from assistant.parsing import strip_units
+
+    chunks = chunks_of(notice)
+    bm25 = BM25Retriever(chunks, tokenizer)
+    reference = BM25Okapi([content_tokens(strip_units(c.text), tokenizer) or ["∅"] for c in chunks])
+    lines = Path(__file__).parents[1].joinpath("eval", "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = [expand(json.loads(line)["question"]) for line in lines if line.strip()]
+    compared = 0
+    for q in questions:
+        tokens = content_tokens(q, tokenizer)
+        scores = reference.get_scores(tokens) if tokens else []
+        expected = [i for i in sorted(range(len(scores)), key=lambda i: -scores[i]) if scores[i] > 0][:10]
+        got = bm25.search(q, 10)
+        assert [h.chunk.id for h in got] == [chunks[i].id for i in expected], q
+        assert [h.score for h in got] == pytest.approx([scores[i] for i in expected], rel=1e-12), q
+        compared += bool(expected)
+    assert compared > 200  # 216 of the 302 questions have lexical hits
