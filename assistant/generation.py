@@ -23,6 +23,7 @@ differs from what was streamed (a fallback, a removed citation) the caller shows
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import re
@@ -196,6 +197,16 @@ class LocalGenerator:
         self._lock = threading.Lock()
         self._llm = Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=n_threads or min(os.cpu_count() or 2, 8),
                           verbose=False)
+        # free the model while the interpreter is still whole: llama-cpp-python's own __del__ runs during
+        # shutdown, after the module globals it needs are gone, and prints a TypeError traceback
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        """Free the model (idempotent); the generator is unusable afterwards."""
+        with self._lock:
+            llm = self.__dict__.pop("_llm", None)
+        if llm is not None:
+            llm.close()
 
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))

@@ -302,6 +302,18 @@ def test_local_small_model_answers_a_fact_with_a_valid_citation(assistant: Assis
     assert answer.retrieved == assistant.answer("停车泊位今年新增多少?").retrieved
 
 
+@pytest.mark.slow
+def test_a_process_with_the_local_model_exits_cleanly(small_model: Path) -> None:
+    # llama-cpp-python's own destructor, run at interpreter shutdown, printed a TypeError traceback
+    # kept alive by another module until shutdown, as a pytest session or a web server keeps it
+    code = ("import json, sys; from assistant.generation import LocalGenerator; "
+            "json.kept = LocalGenerator(sys.argv[1], n_ctx=512); print(json.kept.count_tokens('停车泊位'))")
+    done = subprocess.run([sys.executable, "-c", code, str(small_model)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0 and int(done.stdout.strip()) > 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr[-2000:]
+
+
 @pytest.fixture(scope="module")
 def llama_server(small_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """llama.cpp's own OpenAI-compatible server on loopback, with the 0.5B model."""
