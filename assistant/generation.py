@@ -321,6 +321,8 @@ def grounded_figures(text: str, question: str, evidence: Sequence[str]) -> list[
     return [n for n in dict.fromkeys(_NUMBER.findall(_LOOSE.sub("", text))) if n in known and n not in asked]
 
 
+# the title of a part of the plan as the composed section answer quotes it: 第六部分“建设有为政府…”
+_PART_TITLE = re.compile(r"第[一二三四五六七八九十]+部分“([^”]+)”")
 _CLAUSE = re.compile(r"[^,，;；。!！?？\n]+")
 # words of a "how many" question that say nothing about what is counted
 _ASKING = re.compile(r"多少|几[个家项部张名件所条栋次]?|目标|今年|全年|是|的|要|有|吗|呢")
@@ -525,6 +527,10 @@ class GroundedResponder:
         if base.route in LIST_ROUTES:
             if said < MIN_CHARS_PER_TASK * len(base.sources):
                 return self._fallback(base, "模型的改写过于简略", stats)
+            dropped = [title for title in _PART_TITLE.findall(base.text)
+                       if len(_bigrams(title) & _bigrams(text)) < 0.5 * len(_bigrams(title))]
+            if base.route == "section" and dropped:
+                return self._fallback(base, f"模型的改写没有说出这一部分的标题“{dropped[0]}”", stats)
             missing = [t for t in base.sources if t not in checked.cited]
             if missing:
                 shown = "".join(self._mark(t) for t in missing[:5]) + ("…" if len(missing) > 5 else "")

@@ -154,6 +154,16 @@ def test_the_checker_falls_back_when_a_list_drops_a_task_or_nothing_valid_is_cit
     terse = responder._checked(unit, "".join(f"【任务{n}】" for n in unit.citations), unit_tasks, GenerationStats())
     assert terse.text == unit.text and fallback_note(terse)
 
+    # the 1.5B's rewrite of a part kept all 8 tasks but not what the part is about
+    part = assistant.answer("第六部分有哪些任务?")
+    part_tasks = [assistant.notice.task(n) for n in part.citations]
+    lines = "".join(f"\n{i}. {t.gist}【任务{t.number}】" for i, t in enumerate(part_tasks, 1))
+    untitled = responder._checked(part, "第六部分有8项任务,具体包括:" + lines, part_tasks, GenerationStats())
+    assert untitled.text == part.text and "标题" in fallback_note(untitled)
+    title = assistant.notice.section_of(6).title
+    titled = responder._checked(part, f"第六部分“{title}”有8项任务:" + lines, part_tasks, GenerationStats())
+    assert titled.route == "section+llm", fallback_note(titled)
+
     question = "今年新增多少公共停车泊位?"
     echo = responder._checked(fact, f"{question}【任务43】", tasks, GenerationStats(), question)
     assert echo.text == fact.text and "没有说出所引任务的内容" in fallback_note(echo)
