@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .compose import Mark, plain_mark
 from .errors import AssistantError
 from .eval import main as eval_main
-from .records import Answer, Task
+from .records import Answer
 from .settings import GENERATORS, LOCAL_MODELS, Settings
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def render(answer: Answer, sources: bool = True, mark: Callable[[Task], str] | None = None) -> str:
+def render(answer: Answer, sources: bool = True, mark: Mark = plain_mark) -> str:
     """An answer as plain text, with the full text of each cited task below it."""
     out = [answer.text]
     if sources and answer.sources:
@@ -37,13 +38,13 @@ def render(answer: Answer, sources: bool = True, mark: Callable[[Task], str] | N
     return "\n".join(out)
 
 
-def render_sources(answer: Answer, mark: Callable[[Task], str] | None = None) -> str:
+def render_sources(answer: Answer, mark: Mark = plain_mark) -> str:
     """The cited tasks in full with their units; `mark` (Assistant.citer.mark) names the notice when several are
     loaded."""
     out = ["\n—— 出处 ——"]
     for task in answer.sources:
         units = f"主办:{'、'.join(task.leads)}" + (f";协办:{'、'.join(task.assists)}" if task.assists else "")
-        out.append(f"{mark(task) if mark else f'【任务{task.number}】'}{task.body}({units})")
+        out.append(f"{mark(task)}{task.body}({units})")
     return "\n".join(out)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .departments import UnitDirectory
 from .records import Notice, Role, Task
@@ -33,6 +33,15 @@ HELP = (
 MARK = re.compile(r"【(?:《([^》]+)》)?(?:任务(\d+)|第(\d+)段)】")
 
 
+# how a task is cited: plain_mark, or Citer.mark once several notices are loaded
+Mark = Callable[[Task], str]
+
+
+def plain_mark(task: Task) -> str:
+    """The mark with one notice loaded (【任务9】); with several, Citer.mark names the document."""
+    return f"【任务{task.number}】"
+
+
 class Citer:
     """Citation marks: 【任务9】 with one notice loaded; 【《2024年…方案》任务9】 once there are several."""
 
@@ -41,11 +50,6 @@ class Citer:
         self._by_title = {n.plan_title: n.doc_id for n in notices}
         self._first = notices[0].doc_id
         self._notices = {n.doc_id: n for n in notices}
-
-    @property
-    def multi(self) -> bool:
-        """Whether several notices are loaded (marks then name the document)."""
-        return self._multi
 
     def mark(self, task: Task) -> str:
         notice = self._notices[task.doc_id]

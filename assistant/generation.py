@@ -29,11 +29,12 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .compose import Mark, plain_mark
 from .errors import GenerationError, ModelError
 from .evidence import NUMBER_ASK
 from .parsing import strip_units
@@ -252,10 +253,6 @@ def make_generator(settings: Settings) -> Generator:
 # -- the grounding layer ------------------------------------------------------------------------------------------
 
 
-def default_mark(task: Task) -> str:
-    return f"【任务{task.number}】"
-
-
 @dataclass(frozen=True)
 class Checked:
     """A model's text after the citation check: marks normalised, those outside the context removed."""
@@ -265,7 +262,7 @@ class Checked:
     removed: tuple[str, ...]  # what was removed, e.g. "任务99"
 
 
-def check_citations(text: str, context: Sequence[Task], mark: Callable[[Task], str] = default_mark) -> Checked:
+def check_citations(text: str, context: Sequence[Task], mark: Mark = plain_mark) -> Checked:
     """Keep only citations of tasks in `context`, written the way `mark` writes them.
 
     A mark names a task by number (and, with several notices loaded, by the plan's title); one without a title
@@ -468,7 +465,7 @@ class GroundedResponder:
 
     def _mark(self, task: Task) -> str:
         citer = getattr(self.assistant, "citer", None)
-        return str(citer.mark(task)) if citer is not None else default_mark(task)
+        return str(citer.mark(task)) if citer is not None else plain_mark(task)
 
     def _notice_of(self, task: Task) -> Any:
         find = getattr(self.assistant, "notice_by_id", None)
@@ -527,10 +524,12 @@ class GroundedResponder:
         if base.route in LIST_ROUTES:
             if said < MIN_CHARS_PER_TASK * len(base.sources):
                 return self._fallback(base, "模型的改写过于简略", stats)
-            dropped = [title for title in _PART_TITLE.findall(base.text)
-                       if len(_bigrams(title) & _bigrams(text)) < 0.5 * len(_bigrams(title))]
-            if base.route == "section" and dropped:
-                return self._fallback(base, f"模型的改写没有说出这一部分的标题“{dropped[0]}”", stats)
+            if base.route == "section":
+                said_bigrams = _bigrams(text)
+                dropped = [title for title in _PART_TITLE.findall(base.text)
+                           if len(_bigrams(title) & said_bigrams) < 0.5 * len(_bigrams(title))]
+                if dropped:
+                    return self._fallback(base, f"模型的改写没有说出这一部分的标题“{dropped[0]}”", stats)
             missing = [t for t in base.sources if t not in checked.cited]
             if missing:
                 shown = "".join(self._mark(t) for t in missing[:5]) + ("…" if len(missing) > 5 else "")

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .records import Answer
+from .settings import parse_networks
 
 log = logging.getLogger(__name__)
 
@@ -57,29 +58,26 @@ class ClientAddress:
     since each proxy appends the address it saw)."""
 
     def __init__(self, trusted_proxies: str = "") -> None:
-        self._trusted = [
-            ipaddress.ip_network(item, strict=False)
-            for item in (p.strip() for p in trusted_proxies.split(",")) if item
-        ]
+        self._trusted = parse_networks(trusted_proxies)
 
-    def _is_trusted(self, address: str) -> bool:
+    def _trusted_ip(self, address: str) -> bool | None:
+        """Whether the address is a trusted proxy; None when it is not an IP address at all."""
         try:
             ip = ipaddress.ip_address(address)
         except ValueError:
-            return False
+            return None
         return any(ip in net for net in self._trusted)
 
     def __call__(self, peer: str, forwarded_for: str | None = None) -> str:
-        if not (forwarded_for and self._is_trusted(peer)):
+        if not (forwarded_for and self._trusted_ip(peer)):
             return peer
         for hop in reversed([h.strip() for h in forwarded_for.split(",")]):
             if not hop:
                 continue
-            try:
-                ipaddress.ip_address(hop)
-            except ValueError:
+            trusted = self._trusted_ip(hop)
+            if trusted is None:
                 return peer  # a malformed header: fall back to the proxy's address, never to arbitrary text
-            if not self._is_trusted(hop):
+            if not trusted:
                 return hop
         return peer
 

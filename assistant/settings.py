@@ -21,6 +21,17 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+def parse_networks(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated IP addresses or networks (the trusted_proxies setting); ConfigError names a bad one."""
+    networks = []
+    for item in filter(None, (p.strip() for p in text.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ConfigError(f"trusted_proxies must be IP addresses or networks, got {item!r}") from exc
+    return networks
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every knob of the assistant; build with `Settings.from_env()` and pass it explicitly."""
@@ -94,11 +105,7 @@ class Settings:
             raise ConfigError("web_host must not be empty")
         if self.rate_limit_per_minute < 0:
             raise ConfigError(f"rate_limit_per_minute must be 0 (off) or more, got {self.rate_limit_per_minute}")
-        for item in filter(None, (p.strip() for p in self.trusted_proxies.split(","))):
-            try:
-                ipaddress.ip_network(item, strict=False)
-            except ValueError as exc:
-                raise ConfigError(f"trusted_proxies must be IP addresses or networks, got {item!r}") from exc
+        parse_networks(self.trusted_proxies)
         if not 0 < self.chroma_port <= 65535:
             raise ConfigError(f"chroma_port must be between 1 and 65535, got {self.chroma_port}")
         if not 0 < self.web_port <= 65535:

@@ -15,7 +15,7 @@ import logging
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +25,7 @@ from typing import Any
 import gradio as gr
 
 from .answering import INVALID, Assistant
-from .compose import MARK
+from .compose import MARK, Mark, plain_mark
 from .generation import GroundedResponder, fallback_note
 from .protection import RATE_LIMITED, AuditLog, ClientAddress, RateLimiter
 from .records import Answer, Notice, Task
@@ -96,15 +96,6 @@ def units_line(task: Task) -> str:
     """主办:A、B;协办:C (协办 left out when there is none)."""
     line = f"主办:{'、'.join(task.leads) or '(未注明)'}"
     return line + (f";协办:{'、'.join(task.assists)}" if task.assists else "")
-
-
-Mark = Callable[[Task], str]
-
-
-def plain_mark(task: Task) -> str:
-    """The mark with one notice loaded; the app passes Assistant.citer.mark, which names the document when
-    several are loaded."""
-    return f"【任务{task.number}】"
 
 
 def sources_html(sources: Sequence[Task], labels: Mapping[tuple[str, int], str], mark: Mark = plain_mark) -> str:
