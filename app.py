@@ -1,6 +1,6 @@
 """Serve the web chat: `python app.py` listens on 127.0.0.1:7860; --host/--port or ASSISTANT_WEB_* change it.
 
-A thin entry point: settings from the environment, one Assistant loaded at startup, the app from assistant.web.
+A thin entry point: settings from the environment, one Assistant loaded at startup, the app from assistant.apps.web.
 """
 
 from __future__ import annotations
@@ -32,24 +32,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
-    from assistant.answering import Assistant
+    from assistant.apps.web import build_app, launch_kwargs
     from assistant.errors import AssistantError
+    from assistant.pipeline import Assistant
     from assistant.settings import Settings
-    from assistant.web import build_app, launch_kwargs
 
     try:
         settings = Settings.from_env(web_host=args.host, web_port=args.port, generator=args.generator,
                                      local_model=args.model)
         assistant = Assistant(settings)
-        responder = None
-        if settings.generator != "extractive":
-            from assistant.generation import GroundedResponder, make_generator
-
-            responder = GroundedResponder(assistant, make_generator(settings))
     except AssistantError as exc:
         print(f"错误:{exc}", file=sys.stderr)
         return 2
-    app = build_app(assistant, settings, responder=responder)
+    app = build_app(assistant, settings)
     app.launch(**launch_kwargs(settings))
     return 0
 

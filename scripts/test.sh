@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh st,test,llm,llm-0.5b
 bash scripts/install_browser.sh
-.venv/bin/ruff check assistant app.py tests
+.venv/bin/ruff check assistant app.py tests benchmarks scripts
+.venv/bin/mypy assistant app.py
 .venv/bin/python -m pytest -q "$@"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.parsing import load_corpus
+from assistant.ingest.corpus import load_corpus
 from assistant.records import Notice
 
 ROOT = Path(__file__).resolve().parent.parent

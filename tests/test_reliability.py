@@ -95,12 +95,12 @@ def test_bad_input_through_the_cli(tmp_path: Path) -> None:
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(tmp_path / "index"), "ASSISTANT_CORPUS_DIR": str(CORPUS)}
     lines = [b for b in BAD_INPUTS if isinstance(b, str) and "\ud800" not in b and "\x00" not in b]
     stdin = "\n".join(line.replace("\n", " ") for line in lines) + "\n江豚公园谁负责?\nexit\n"
-    result = subprocess.run([sys.executable, "-m", "assistant.cli", "chat"], input=stdin, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "assistant", "chat"], input=stdin, capture_output=True,
                             text=True, env=env, cwd=ROOT, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     assert "问题太长了" in result.stdout and "【任务31】" in result.stdout
-    nul = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", "x\x01y"], capture_output=True, text=True,
+    nul = subprocess.run([sys.executable, "-m", "assistant", "ask", "x\x01y"], capture_output=True, text=True,
                          env=env, cwd=ROOT, timeout=300)
     assert nul.returncode == 0 and "Traceback" not in nul.stderr
 

@@ -1,0 +1,212 @@
+"""Answer texts composed from the records: citation marks, unit lists, counts, sections, metadata.
+
+Every method that cites returns a `Composed`: the text and, as data, the references it cites in the order their
+marks appear, so nothing downstream has to find the citations in the text again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from ..ingest.units import UnitDirectory
+from ..records import Notice, Ref, Role, RoleFilter, Task
+from .messages import Examples
+
+# a citation mark: 【任务9】, 【第3段】, or with the document named, 【《2024年…方案》任务9】
+MARK = re.compile(r"【(?:《([^》]+)》)?(?:任务(\d+)|第(\d+)段)】")
+
+
+# how a task is cited: plain_mark, or Citer.mark once several notices are loaded
+Mark = Callable[[Task], str]
+
+
+def plain_mark(task: Task) -> str:
+    """The mark with one notice loaded (【任务9】); with several, Citer.mark names the document."""
+    return f"【任务{task.number}】"
+
+
+class Citer:
+    """Citation marks: 【任务9】 with one notice loaded; 【《2024年…方案》任务9】 once there are several."""
+
+    def __init__(self, notices: Sequence[Notice]) -> None:
+        self._multi = len(notices) > 1
+        self._notices = {n.doc_id: n for n in notices}
+
+    def mark(self, task: Task) -> str:
+        notice = self._notices[task.doc_id]
+        item = f"任务{task.number}" if notice.structured else f"第{task.number}段"
+        return f"【《{notice.plan_title}》{item}】" if self._multi else f"【{item}】"
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A composed text with the references of its citation marks (in order, repeats kept) and the titles of the
+    parts it names (a rewrite of a part's list must keep its title)."""
+
+    text: str
+    refs: tuple[Ref, ...] = ()
+    part_titles: tuple[str, ...] = ()
+
+    def __add__(self, other: Composed | str) -> Composed:
+        if isinstance(other, str):
+            return Composed(self.text + other, self.refs, self.part_titles)
+        return Composed(self.text + other.text, self.refs + other.refs, self.part_titles + other.part_titles)
+
+    def __radd__(self, other: str) -> Composed:
+        return Composed(other + self.text, self.refs, self.part_titles)
+
+
+def join(separator: str, parts: Iterable[Composed | str]) -> Composed:
+    """Like str.join, for composed texts and plain strings."""
+    items = [p if isinstance(p, Composed) else Composed(p) for p in parts]
+    return Composed(separator.join(p.text for p in items), tuple(r for p in items for r in p.refs),
+                    tuple(t for p in items for t in p.part_titles))
+
+
+class Composer:
+    """Texts built from the records alone: nothing here is retrieved, so nothing here can be incomplete."""
+
+    def __init__(self, notices: Sequence[Notice], units: UnitDirectory, citer: Citer, examples: Examples) -> None:
+        self._notices = {n.doc_id: n for n in notices}
+        self._units = units
+        self._cite = citer.mark
+        self._multi = len(notices) > 1
+        self._examples = examples
+
+    def header(self, notice: Notice) -> str:
+        return f"《{notice.plan_title}》:" if self._multi else ""
+
+    def cite(self, task: Task) -> Composed:
+        """The citation mark of one task."""
+        return Composed(self._cite(task), (task.ref,))
+
+    def task_lines(self, tasks: Sequence[Task]) -> list[Composed]:
+        return [f"{i}. {t.gist}" + self.cite(t) for i, t in enumerate(tasks, start=1)]
+
+    def unit(self, name: str, role: RoleFilter, docs: Sequence[str]) -> Composed:
+        """Every task of a unit in the documents in scope, lead and assisting apart, with counts."""
+        unit = self._units.units[name]
+        lead_refs, assist_refs = self._units.tasks(name)
+        # the unit's references grouped by document in one pass (not filtered again for every document)
+        by_doc: dict[str, tuple[list[int], list[int]]] = {}
+        for refs, slot in ((lead_refs, 0), (assist_refs, 1)):
+            for d, n in refs:
+                by_doc.setdefault(d, ([], []))[slot].append(n)
+        blocks: list[Composed | str] = []
+        for doc in docs:
+            lead_numbers, assist_numbers = by_doc.get(doc, ([], []))
+            lead = [self._notices[doc].task(n) for n in lead_numbers]
+            assist = [self._notices[doc].task(n) for n in assist_numbers]
+            if self._multi and not (lead or assist):
+                continue
+            blocks.append(self.header(self._notices[doc]) + self._unit_lines(name, unit.kind, role, lead, assist))
+        if not blocks:
+            blocks.append(f"所选通知中没有分给{name}的任务。")
+        if unit.kind == "street":
+            shared = {ref for g in self._units.units.values() if g.kind == "group" and "街道" in g.name
+                      for ref in sum(self._units.tasks(g.name), [])}
+            named = "".join(f"“{g}”" for g in self._examples.street_groups)
+            blocks.append(f"(只列出点名{name}的任务;另有 {len(shared)} 项任务交给{named}等统称单位,"
+                          "可以问「街道要协办哪些任务?」。)")
+        elif unit.kind != "group":
+            named = "".join(f"“{g}”" for g in self._examples.groups)
+            blocks.append(f"(只列出点名该单位的任务;由{named}等统称单位承担的任务未计入。)")
+        return join("\n\n", blocks)
+
+    def _unit_lines(self, name: str, kind: str, role: RoleFilter, lead: list[Task], assist: list[Task]) -> Composed:
+        label = "(统称)" if kind == "group" else ""
+        lines: list[Composed | str] = []
+        if role is Role.LEAD:
+            lines.append(f"{name}{label}主办(牵头)的任务共 {len(lead)} 项。" if lead else f"{name}{label}没有主办(牵头)的任务。")
+            lines += self.task_lines(lead)
+            if not lead and assist:
+                lines.append(f"它作为协办单位参与 {len(assist)} 项任务。")
+        elif role is Role.ASSIST:
+            lines.append(f"{name}{label}协办的任务共 {len(assist)} 项。" if assist else f"{name}{label}没有协办的任务。")
+            lines += self.task_lines(assist)
+            if not assist and lead:
+                lines.append(f"它主办(牵头)的任务有 {len(lead)} 项,可以问「{name}主办哪些任务?」。")
+        else:
+            lines.append(f"{name}{label}在通知中共涉及 {len(lead) + len(assist)} 项任务:主办 {len(lead)} 项,协办 {len(assist)} 项。")
+            if lead:
+                lines.append(f"\n主办(牵头)任务({len(lead)} 项):")
+                lines += self.task_lines(lead)
+            if assist:
+                lines.append(f"\n协办任务({len(assist)} 项):")
+                lines += self.task_lines(assist)
+        return join("\n", lines)
+
+    def lead_only(self, notice: Notice) -> Composed:
+        solo = [t for t in notice.tasks if not t.assists]
+        lines: list[Composed | str] = [f"{self.header(notice)}共有 {len(solo)} 项任务只列了主办单位、没有协办单位:"]
+        lines += [f"{i}. {t.gist}" + self.cite(t) + f"(主办:{'、'.join(t.leads)})" for i, t in enumerate(solo, 1)]
+        return join("\n", lines)
+
+    def count(self, notice: Notice) -> Composed:
+        parts = [self.section_summary(notice, s.number) for s in notice.sections]
+        text = f"《{notice.plan_title}》共 {len(notice.tasks)} 项任务,分为 {len(notice.sections)} 个部分:\n" + "\n".join(parts)
+        sizes = sorted(notice.sections, key=lambda s: len(s.task_numbers))
+        if len(sizes) > 1:
+            text += (f"\n其中第{sizes[-1].numeral}部分任务最多({len(sizes[-1].task_numbers)} 项),"
+                     f"第{sizes[0].numeral}部分最少({len(sizes[0].task_numbers)} 项)。")
+        return Composed(text)
+
+    @staticmethod
+    def section_summary(notice: Notice, number: int) -> str:
+        s = notice.section_of(number)
+        return f"{s.numeral}、{s.title}(任务{s.task_numbers[0]}–{s.task_numbers[-1]},共 {len(s.task_numbers)} 项)"
+
+    def sections(self, notice: Notice, numbers: Sequence[int]) -> Composed:
+        """One part with every task listed; several parts with their sizes and the total."""
+        numbers = [k for k in numbers if k <= len(notice.sections)]
+        if len(numbers) > 1:
+            total = sum(len(notice.section_of(k).task_numbers) for k in numbers)
+            lines = [self.section_summary(notice, k) for k in numbers]
+            lines.append(f"以上 {len(numbers)} 个部分合计 {total} 项任务。")
+            return Composed(self.header(notice) + "\n".join(lines))
+        s = notice.section_of(numbers[0])
+        head = f"第{s.numeral}部分“{s.title}”共 {len(s.task_numbers)} 项任务(任务{s.task_numbers[0]}–{s.task_numbers[-1]}):"
+        body = join("\n", [head, *self.task_lines([notice.task(k) for k in s.task_numbers])])
+        return Composed(self.header(notice)) + body + Composed("", part_titles=(s.title,))
+
+    def which_section(self, task: Task) -> Composed:
+        sec = self._notices[task.doc_id].section_of(task.section)
+        return self.cite(task) + Composed(f"属于第{sec.numeral}部分“{sec.title}”。", part_titles=(sec.title,))
+
+    def metadata(self, notice: Notice, field: str) -> Composed:
+        m, c = notice.meta, notice.covering
+        texts = {
+            "doc_number": f"这份通知的文号是{m.doc_number}。",
+            "index_number": f"这份通知的索引号是{m.index_number}。",
+            "meeting": f"通知说明:{c.body.split('。')[0]}。",
+            "keywords": f"这份通知的关键词是:{'、'.join(m.keywords)}。",
+            "addressees": f"通知印发给:{'、'.join(c.addressees)}。",
+            "date": f"通知的生成日期是{m.date},落款日期为{c.date}。",
+            "publisher": f"通知信息中的发布机构为“{m.publisher}”,落款单位为“{c.issuer}”(按原文照录)。",
+            "classification": "通知的分类信息:" + ";".join(f"{k}:{v}" for k, v in m.fields if "分类" in k and v) + "。",
+            "public": f"通知注明{c.note or '(未注明是否公开)'}。",
+            "title": f"通知的标题是《{m.title}》,所附方案为《{notice.plan_title}》。",
+            "overview": (
+                f"《{m.title}》({m.doc_number})印发给{'、'.join(c.addressees)}。{c.body}\n"
+                f"所附方案共 {len(notice.tasks)} 项任务,分为 {len(notice.sections)} 个部分:"
+                + ";".join(f"{s.numeral}、{s.title}" for s in notice.sections) + "。"
+            ),
+        }
+        return Composed(self.header(notice) + texts[field])
+
+    @staticmethod
+    def no_time(notice: Notice) -> str:
+        year = f"{notice.year}年" if notice.year else "本年度"
+        return f"通知没有写明具体时间,只列出了{year}的工作目标。相关内容:"
+
+    def fact_line(self, task: Task, sentence: str) -> Composed:
+        units = f"(主办:{'、'.join(task.leads)})" if task.leads else ""
+        return f"“{sentence}”" + self.cite(task) + units
+
+    def lead_line(self, task: Task, sentence: str) -> Composed:
+        if not task.leads:
+            return self.cite(task) + f"没有列出责任单位。原文:“{sentence}”"
+        who = f"由{'、'.join(task.leads)}主办" + (f",{'、'.join(task.assists)}协办" if task.assists else "")
+        return who + self.cite(task) + f"。原文:“{sentence}”"

@@ -1,0 +1,142 @@
+"""Evidence for fact and who-leads questions: rank tasks, keep those the question's own words support, pick the
+sentence to quote. This is where "the notice does not say" is decided for questions that reach retrieval."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from ..query.retrieval import HybridRetriever, Lexicon, rrf
+from ..query.routes import Intent
+from ..records import Task
+
+log = logging.getLogger(__name__)
+
+# Lexical evidence below this share of the question's weight, with dense similarity below _MIN_DENSE, is no evidence.
+_MIN_COVERAGE = 0.34
+_MIN_DENSE = 0.86
+# Below this share the question's words are simply not in the notice, however close the vectors are.
+_NO_COVERAGE = 0.2
+# Cosine similarities of multilingual-e5 sit in a narrow band; "as close as the best" means within this much.
+_DENSE_BAND = 0.015
+_NUMBER = re.compile(r"\d")
+NUMBER_ASK = re.compile(r"多少|几[个家项部张名件所条栋次]|百分之|比例|增长|规模|面积|金额")
+# Questions that ask when, and the time expressions that would answer them (the plan mostly gives none: its
+# targets are for the plan's year as a whole).
+WHEN_ASK = re.compile(r"什么时候|啥时候|何时|哪天|几月|几号|哪个月|什么时间|多久")
+TIME_SAID = re.compile(r"\d{1,2}月|月底|年底|年内|年中|上半年|下半年|季度|\d{4}年|春节|暑假|寒假")
+# Questions that ask for every task on a topic, not one fact.
+_LISTING = re.compile(r"哪些(任务|工作|安排|措施|举措|事)|有什么(安排|任务|措施|举措|工作|规划)|方面|相关的任务|有关的任务|都有什么")
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A retrieved task with its rank and how much of the question's wording it holds."""
+
+    task: Task
+    rank: int
+    coverage: float
+    strength: float
+
+
+def bigrams(token: str) -> list[str]:
+    """Character bigrams of a token (the token itself when shorter): robust to 停车位 vs 停车泊位."""
+    token = token.strip()
+    if len(token) <= 2:
+        return [token] if token else []
+    return [token[i : i + 2] for i in range(len(token) - 1)]
+
+
+class EvidenceSelector:
+    """Hybrid retrieval, then lexical support per task, then the tasks worth citing."""
+
+    def __init__(
+        self, tasks: Sequence[Task], retriever: HybridRetriever, lexicon: Lexicon, candidates: int, rrf_k: int
+    ) -> None:
+        if not tasks:
+            raise ValueError("EvidenceSelector needs at least one task")
+        self._tasks = {t.ref: t for t in tasks}
+        self._retriever = retriever
+        self._lexicon = lexicon
+        self._candidates = candidates
+        self._rrf_k = rrf_k
+        self._df = Counter(g for t in tasks for g in set(bigrams(t.text)))
+        self._n = len(tasks)
+        self._doc_count = len({t.doc_id for t in tasks})
+
+    def select(self, intent: Intent, docs: Collection[str]) -> tuple[list[Task], list[Scored]]:
+        """(tasks in retrieval order, the supported ones to cite); nothing to cite means the notice does not say."""
+        query = self._lexicon.expand(intent.query)
+        n = self._candidates * (2 if len(docs) < self._doc_count else 1)
+        dense_hits = self._retriever.dense.search(query, n)  # embedded once, used for fusion and for confidence
+        fused = rrf([self._retriever.bm25.search(query, n), dense_hits], n, self._rrf_k)
+        ranked = [
+            self._tasks[h.chunk.ref] for h in fused if h.chunk.kind == "task" and h.chunk.doc_id in docs
+        ]
+        if not ranked:
+            return ranked, []
+        weights = self.weights(self._lexicon.expand(intent.focus or intent.query))
+        total = sum(weights.values())
+        scored = [Scored(t, i, *self._coverage(t, weights, total)) for i, t in enumerate(ranked[:10])]
+        best = max(scored, key=lambda s: (s.strength - 0.03 * s.rank, -s.rank))
+        dense = {h.chunk.ref: h.score for h in dense_hits if h.chunk.kind == "task"}
+        top_dense = max((v for ref, v in dense.items() if ref.doc_id in docs), default=0.0)
+        if best.coverage < _NO_COVERAGE or (best.coverage < _MIN_COVERAGE and top_dense < _MIN_DENSE):
+            log.info("no evidence: coverage %.2f dense %.3f for %r", best.coverage, top_dense, intent.question)
+            return ranked, []
+        if _LISTING.search(intent.question):
+            # every task on the topic: clear lexical support, or some support and a vector as close as the best
+            keep = [best] + [
+                s for s in scored
+                if s is not best and (
+                    (s.coverage >= max(0.34, 0.5 * best.coverage) and s.strength >= 0.35 * best.strength)
+                    or (s.coverage >= 0.15 and dense.get(s.task.ref, 0.0) >= top_dense - _DENSE_BAND)
+                )
+            ]
+        else:
+            keep = [best] + [
+                s for s in scored
+                if s is not best and s.rank < 5
+                and s.coverage >= max(0.85 * best.coverage, _MIN_COVERAGE) and s.strength >= 0.6 * best.strength
+            ]
+        if NUMBER_ASK.search(intent.question):
+            # a question asking for a figure cites the tasks whose best-matching clause has one (if any has)
+            keep = [s for s in keep if _NUMBER.search(self.best_clause(s.task, intent.focus))] or keep
+        keep.sort(key=lambda s: s.rank)
+        return ranked, keep[:8]
+
+    def weights(self, text: str) -> dict[str, float]:
+        """IDF weight of each character bigram of the text's content words (rare in the notice = telling)."""
+        grams = {g for tok in self._lexicon.tokens(text) for g in bigrams(tok)}
+        return {g: math.log((self._n + 1) / (self._df.get(g, 0) + 0.5)) for g in grams}
+
+    @staticmethod
+    def _coverage(task: Task, weights: dict[str, float], total: float) -> tuple[float, float]:
+        """(share of the question's weight found in the task, that weight scaled by how often it occurs)."""
+        if total <= 0:
+            return 0.0, 0.0
+        found = {g: task.text.count(g) for g in weights}
+        coverage = sum(w for g, w in weights.items() if found[g]) / total
+        strength = sum(w * (1 + math.log(found[g])) for g, w in weights.items() if found[g]) / total
+        return coverage, strength
+
+    def best_clause(self, task: Task, focus: str) -> str:
+        """The comma-separated clause of the task that holds most of the question's wording."""
+        weights = self.weights(focus)
+        clauses = [c for c in re.split(r"[,,;;。]", task.body) if c]
+        return max(clauses, key=lambda c: sum(w for g, w in weights.items() if g in c), default=task.body)
+
+    def best_sentence(self, task: Task, focus: str) -> str:
+        """The sentence of the task to quote: most of the question's wording, a figure if one is asked for."""
+        weights = self.weights(focus)
+        wants_number = bool(NUMBER_ASK.search(focus))
+
+        def score(sentence: str) -> float:
+            s = sum(w for g, w in weights.items() if g in sentence)
+            return s + (0.5 if wants_number and _NUMBER.search(sentence) else 0.0)
+
+        return max(task.sentences, key=score) if task.sentences else task.body

@@ -1,0 +1,2 @@
+"""The evaluation harness: question sets in (`questions`), each system's answers (`systems`), scores
+(`metrics`), reports (`report`); `python -m assistant.eval` (`cli`)."""

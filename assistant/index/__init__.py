@@ -1,0 +1,1 @@
+"""Stage 2, index: chunks of the records, their embeddings, and the persistent Chroma store."""

@@ -1,0 +1,55 @@
+"""The corpus folder: every notice in it parsed, its identity derived, its knowledge file checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import CorpusError
+from ..records import Notice
+from .identity import derive_identity
+from .knowledge import Knowledge, load_knowledge, merge
+from .parse import parse_notice, parse_plain
+from .read import SUFFIXES, read_text
+
+
+def parse_file(path: Path) -> Notice:
+    """Parse one file; the file name (without suffix) is the document id.
+
+    A work-plan notice (sections 一、二、… and numbered tasks) becomes sections and tasks; any other text is
+    split into numbered paragraphs under its headings, still searchable and citable.
+    """
+    text = read_text(path)
+    try:
+        notice = parse_notice(text, doc_id=path.stem)
+    except CorpusError:
+        notice = parse_plain(text, doc_id=path.stem)
+    return replace(notice, identity=derive_identity(notice))
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    """The document files of a corpus folder (*.txt, *.docx, *.pdf), sorted by name; hidden files are skipped."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus folder not found: {corpus_dir}")
+    return sorted(p for p in corpus_dir.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
+
+
+def load_corpus(corpus_dir: Path) -> tuple[Notice, ...]:
+    """Every document in the corpus folder, sorted by file name."""
+    paths = corpus_files(corpus_dir)
+    if not paths:
+        raise CorpusError(f"no notice (*.txt, *.docx, *.pdf) in {corpus_dir}")
+    return tuple(parse_file(p) for p in paths)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The loaded notices and what their knowledge files say."""
+
+    notices: tuple[Notice, ...]
+    knowledge: Knowledge
+
+    @classmethod
+    def load(cls, corpus_dir: Path) -> Corpus:
+        notices = load_corpus(corpus_dir)
+        return cls(notices, merge([load_knowledge(corpus_dir, n) for n in notices]))

@@ -1,0 +1,71 @@
+"""Who issued a notice, for which place and year: read from its title, issuer line, header and units.
+
+Real notices name their government in the title (「南京市玄武区人民政府关于印发…」) or the issuer line; some only
+say 「区政府」 there. Then the place is the name that prefixes several of the notice's own units (「鼓楼公安分局」,
+「鼓楼消防救援大队」), preferring the one whose first character opens the document number (「鼓政〔2024〕2号」).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..records import Identity, Level, Notice
+
+_YEAR = re.compile(r"(20\d\d)年")
+# 「南京市玄武区人民政府」「XX县人民政府办公室」 opening a title or an issuer line: the place is the innermost name
+# ending in its level (玄武区, not 南京市); a city or province before it is skipped
+_GOVERNMENT = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}?[省市])?([\u4e00-\u9fff]{2,6}?[省市区县])(?:人民)?政府")
+# a plan title that opens with its place: 「玄武区2023年…」
+_PLAN_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,6}?[省市区县])(?=\d{4}年)")
+# 「区政府关于印发…」: the level alone
+_BARE_LEVEL = re.compile(r"^([省市区县])(?:人民)?政府")
+# unit names that begin with a level word are not place names
+_NOT_PLACE = re.compile(r"^[区市县省各相]")
+
+
+def _place_from_units(notice: Notice) -> str:
+    """The two-character prefix shared by most of the notice's units, weighed by how often the text uses it."""
+    names = {u.name for t in notice.tasks for u in t.units}
+    prefixes = Counter(name[:2] for name in names if len(name) > 4 and not _NOT_PLACE.match(name))
+    candidates = [p for p, n in prefixes.items() if n >= 2]
+    if not candidates:
+        return ""
+    text = "\n".join(t.text for t in notice.tasks)
+    initial = notice.meta.doc_number[:1]
+
+    def weight(prefix: str) -> tuple[bool, int]:
+        return (prefix[0] == initial, text.count(prefix))
+
+    return max(candidates, key=weight)
+
+
+def derive_identity(notice: Notice) -> Identity:
+    """The notice's issuer, place, level, year and a short display title, from its own text."""
+    year_match = _YEAR.search(notice.plan_title) or _YEAR.search(notice.meta.title)
+    year = year_match.group(1) if year_match else ""
+    sources = [notice.meta.title, notice.covering.title, notice.covering.issuer, notice.meta.publisher]
+    place, issuer = "", ""
+    for text in sources:
+        if m := _GOVERNMENT.match(text):
+            place, issuer = m.group(1), m.group(0)
+            break
+    if not place and (m := _PLAN_PLACE.match(notice.plan_title)):
+        place = m.group(1)
+    level_word = place[-1:] if place else ""
+    if not place:
+        bare = next((m for m in (_BARE_LEVEL.match(s) for s in sources) if m), None)
+        if bare:
+            level_word = bare.group(1)
+            name = _place_from_units(notice)
+            if name:
+                place = name + level_word
+                issuer = place + bare.group(0)[1:]
+            else:
+                issuer = bare.group(0)
+    level = Level(level_word) if level_word in {lv.value for lv in Level} else Level.UNKNOWN
+    core = notice.plan_title or notice.meta.title
+    core = _YEAR.sub("", core, count=1)
+    core = re.sub(r"^(?:[省市区县])(?:人民)?政府", "", core)
+    short = f"{place}{year + '年' if year else ''}{core}" if place and place not in core else core
+    return Identity(issuer=issuer, place=place, level=level, year=year, short_title=short)

@@ -1,0 +1,151 @@
+"""Hybrid retrieval: BM25 over jieba tokens beside dense vectors, fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Literal, Protocol
+
+import jieba
+import numpy as np
+from rank_bm25 import BM25Okapi
+
+from ..ingest.normalize import normalize_question
+from ..ingest.parse import strip_units
+from ..records import Chunk, Hit, Notice
+
+Mode = Literal["bm25", "dense", "hybrid"]
+MODES: tuple[Mode, ...] = ("bm25", "dense", "hybrid")
+
+# Words that say what kind of question it is, not what it is about.
+STOPWORDS = frozenset(
+    """的 了 是 在 和 与 及 等 有 吗 呢 吧 啊 么 嘛 哪 哪些 哪个 哪里 什么 怎么 怎样 怎么样 如何 多少 几 几个 几项 为 对 把 被 也 都 还
+    我 我们 你 你们 他 他们 它 这 那 这些 那些 其中 请问 请 一下 今年 年 今年度 全年 能 能不 可以 会 要 需要 想 知道 问 告诉
+    谁 由 负责 牵头 主办 协办 参与 承担 配合 工作 任务 方面 情况 相关 有没有 没有 是否 不 个 项 一 上 下 中 里 到 从 给 让 做 干 搞
+    目标 计划 安排 打算 准备 具体 主要 哪一个 多 少 啥 咋 呀 哦 嗯 能否 可否 何时 什么时候 政府 区政府 单位 部门 管 归 归属
+    我家 我们家 家里 旁边 附近 家附近 楼下 楼上 门口 家门口 最近 总是 老是 一直 有人 有人管 管不管 会不会 能不能 怎么办 办法
+    措施 举措 帮助 希望 改善 变好 处理 保障 照顾 规划 事情 问题 想 送 住 买 去 看 找 周末 方面 有关 有关的 关于""".split()
+)
+_PUNCT = re.compile(r"^[\W_]+$")
+
+class Lexicon:
+    """How text becomes search terms: the tokenizer, the words that carry no content, and the everyday words
+    people use for the notices' own terms (「车位」 -> 停车泊位), from the notices' knowledge files."""
+
+    def __init__(self, tokenizer: jieba.Tokenizer, stopwords: Iterable[str] = (),
+                 everyday: Sequence[tuple[str, str]] = ()) -> None:
+        self.tokenizer = tokenizer
+        self._stopwords = STOPWORDS | frozenset(stopwords)
+        self._everyday = tuple((re.compile(pattern, re.I), words) for pattern, words in everyday)
+
+    @classmethod
+    def for_notices(cls, tokenizer: jieba.Tokenizer, notices: Sequence[Notice],
+                    everyday: Sequence[tuple[str, str]] = ()) -> Lexicon:
+        """The lexicon of loaded notices: their years (2024, 2024年) say which notice, not what it is about."""
+        years = {n.year for n in notices if n.year}
+        return cls(tokenizer, years | {f"{y}年" for y in years}, everyday)
+
+    def expand(self, query: str) -> str:
+        """The query plus the notices' words for the everyday words in it (「车位」 -> 停车泊位)."""
+        extra = [words for pattern, words in self._everyday if pattern.search(query)]
+        return " ".join([query, *extra]) if extra else query
+
+    def tokens(self, text: str) -> list[str]:
+        """Search-mode jieba tokens of normalised text, without punctuation and question words."""
+        # single Chinese characters match almost everything; they are noise, not evidence
+        return [
+            t for t in self.tokenizer.lcut_for_search(normalize_question(text))
+            if t.strip() and not _PUNCT.match(t) and t not in self._stopwords and (len(t) > 1 or t.isascii())
+        ]
+
+
+class Retriever(Protocol):
+    """Anything that ranks chunks for a query."""
+
+    def search(self, query: str, k: int) -> list[Hit]: ...
+
+
+class BM25Retriever:
+    """Okapi BM25 over the chunks' jieba tokens (search mode, so 停车泊位 also matches 停车 and 泊位).
+
+    rank_bm25 computes the statistics (idf, document lengths, term frequencies); scoring goes through an inverted
+    index built from them, so a query touches only the chunks that hold one of its terms instead of every chunk
+    (at 100,000 tasks: BM25 stage p50 192 -> 4.7 ms, same scores and order; docs/benchmarks.md).
+    """
+
+    def __init__(self, chunks: Sequence[Chunk], lexicon: Lexicon) -> None:
+        if not chunks:
+            raise ValueError("BM25Retriever needs at least one chunk")
+        self._chunks = list(chunks)
+        self._lexicon = lexicon
+        # unit names stay out of the lexical index: who does a task is answered from the records, and
+        # 「…归哪个单位管」 must not match every task of the 城管局
+        okapi = BM25Okapi([lexicon.tokens(strip_units(c.text)) or ["∅"] for c in self._chunks])
+        self._k1, self._idf = okapi.k1, okapi.idf
+        rows: dict[str, list[int]] = {}
+        freqs: dict[str, list[int]] = {}
+        for i, doc in enumerate(okapi.doc_freqs):
+            for term, f in doc.items():
+                rows.setdefault(term, []).append(i)
+                freqs.setdefault(term, []).append(f)
+        self._postings = {
+            term: (np.asarray(rows[term], dtype=np.int64), np.asarray(freqs[term], dtype=np.float64)) for term in rows
+        }
+        # the length normalisation of every chunk, as rank_bm25's get_scores computes it
+        doc_len = np.asarray(okapi.doc_len, dtype=np.float64)
+        self._norm = okapi.k1 * (1 - okapi.b + okapi.b * doc_len / okapi.avgdl)
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        """The k best chunks with a positive score: score descending, ties in chunk order."""
+        scores = np.zeros(len(self._chunks))
+        touched = []
+        for term in self._lexicon.tokens(query):
+            posting = self._postings.get(term)
+            if posting is None:
+                continue
+            rows, tf = posting
+            # a repeated query term counts again, as in rank_bm25
+            scores[rows] += (self._idf.get(term) or 0) * (tf * (self._k1 + 1) / (tf + self._norm[rows]))
+            touched.append(rows)
+        if not touched:
+            return []
+        candidates = np.unique(np.concatenate(touched))
+        candidates = candidates[scores[candidates] > 0]
+        # lexsort: last key first; stable ranking by score, then chunk order
+        order = candidates[np.lexsort((candidates, -scores[candidates]))][:k]
+        return [Hit(self._chunks[i], float(scores[i]), "bm25") for i in order]
+
+
+def rrf(rankings: Sequence[Sequence[Hit]], k: int, rrf_k: int) -> list[Hit]:
+    """Reciprocal rank fusion: score = sum over rankings of 1 / (rrf_k + rank)."""
+    scores: dict[str, float] = {}
+    chunks: dict[str, Chunk] = {}
+    for ranking in rankings:
+        for rank, hit in enumerate(ranking, start=1):
+            scores[hit.chunk.id] = scores.get(hit.chunk.id, 0.0) + 1.0 / (rrf_k + rank)
+            chunks[hit.chunk.id] = hit.chunk
+    order = sorted(scores, key=lambda cid: -scores[cid])[:k]
+    return [Hit(chunks[cid], scores[cid], "hybrid") for cid in order]
+
+
+class HybridRetriever:
+    """BM25 and dense retrieval side by side; `search` fuses them, `search_mode` gives one of them alone."""
+
+    def __init__(self, bm25: Retriever, dense: Retriever, candidates: int, rrf_k: int) -> None:
+        if candidates <= 0:
+            raise ValueError(f"candidates must be greater than 0, got {candidates}")
+        self.bm25 = bm25
+        self.dense = dense
+        self._candidates = candidates
+        self._rrf_k = rrf_k
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        return self.search_mode(query, k, "hybrid")
+
+    def search_mode(self, query: str, k: int, mode: Mode) -> list[Hit]:
+        if mode == "bm25":
+            return self.bm25.search(query, k)
+        if mode == "dense":
+            return self.dense.search(query, k)
+        n = max(k, self._candidates)
+        return rrf([self.bm25.search(query, n), self.dense.search(query, n)], k, self._rrf_k)

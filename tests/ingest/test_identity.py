@@ -1,0 +1,46 @@
+"""Notice identity: issuer, place, level, year and a short title, derived from each notice's own text."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from assistant.ingest.identity import derive_identity
+from assistant.ingest.parse import parse_notice
+from assistant.records import CoveringNotice, Level, Notice
+
+PLAN = "2023年重点工作任务分解方案\n一、稳增长\n1.新增企业10家。(县发改局主办)\n"
+
+
+def _notice(title: str, issuer: str = "", doc_number: str = "") -> Notice:
+    notice = parse_notice(f"{title}\n各乡镇:\n现将方案印发给你们。\n{issuer}\n2023年3月1日\n{PLAN}", doc_id="x")
+    return replace(notice, meta=replace(notice.meta, doc_number=doc_number))
+
+
+def test_the_seed_is_known_by_its_units_and_document_number(notice: Notice) -> None:
+    # its title says only 「区政府」 and its issuer line is corrupted: the place is the name that prefixes its
+    # own units (鼓楼公安分局, 鼓楼消防救援大队) and opens its document number (鼓政〔2024〕2号)
+    identity = notice.identity
+    assert (identity.place, identity.level, identity.year) == ("鼓楼区", Level.DISTRICT, "2024")
+    assert identity.issuer == "鼓楼区政府" and identity.place_short == "鼓楼"
+    assert identity.short_title == "鼓楼区2024年主要工作目标任务分解落实方案"
+
+
+def test_a_title_naming_its_government() -> None:
+    identity = derive_identity(_notice("南京市玄武区人民政府关于印发2023年重点工作任务分解方案的通知"))
+    assert (identity.place, identity.level, identity.issuer) == ("玄武区", Level.DISTRICT, "南京市玄武区人民政府")
+    assert identity.year == "2023" and identity.short_title == "玄武区2023年重点工作任务分解方案"
+    city = derive_identity(_notice("南京市人民政府关于印发2023年重点工作任务分解方案的通知"))
+    assert (city.place, city.level) == ("南京市", Level.CITY)
+
+
+def test_an_issuer_line_when_the_title_does_not_say() -> None:
+    identity = derive_identity(_notice("关于印发2023年重点工作任务分解方案的通知", issuer="青山县人民政府"))
+    assert (identity.place, identity.level, identity.issuer) == ("青山县", Level.COUNTY, "青山县人民政府")
+
+
+def test_nothing_is_made_up_when_the_text_does_not_say() -> None:
+    identity = derive_identity(_notice("关于印发2023年重点工作任务分解方案的通知"))
+    assert (identity.place, identity.level, identity.issuer) == ("", Level.UNKNOWN, "")
+    assert identity.year == "2023" and identity.short_title == "重点工作任务分解方案"
+    bare = derive_identity(replace(_notice("x"), covering=CoveringNotice("", (), "", "", "")))
+    assert bare.place == ""

@@ -1,0 +1,84 @@
+"""Unit directory: every unit of the notice, its aliases, groups versus departments, jieba tokens."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.ingest.corpus import Corpus
+from assistant.ingest.normalize import normalize_question
+from assistant.ingest.units import UnitDirectory, unit_kind
+from assistant.records import Notice
+
+from ..conftest import CORPUS
+from ..expected_units import expected_unit_tasks
+
+
+@pytest.fixture(scope="module")
+def directory() -> UnitDirectory:
+    """The real notice's units with the aliases of its knowledge file."""
+    corpus = Corpus.load(CORPUS)
+    return UnitDirectory(corpus.notices, corpus.knowledge)
+
+
+def test_aliases_derived_without_a_knowledge_file(notice: Notice) -> None:
+    # the level word (区) and the notice's own place (鼓楼, from its identity) prefix unit names
+    bare = UnitDirectory([notice])
+    assert [u.name for u in bare.find("商务局负责哪些任务")] == ["区商务局"]
+    assert [u.name for u in bare.find("消防救援大队负责哪些任务")] == ["鼓楼消防救援大队"]
+    assert bare.find("公安负责哪些任务") == []  # a colloquial name only the knowledge file gives
+
+
+def test_every_unit_and_its_tasks(directory: UnitDirectory) -> None:
+    expected = expected_unit_tasks()
+    assert set(directory.units) == set(expected)
+    for name, (lead, assist) in expected.items():
+        got_lead, got_assist = directory.tasks(name)
+        assert [n for _, n in got_lead] == lead, name
+        assert [n for _, n in got_assist] == assist, name
+
+
+def test_groups_are_not_departments(directory: UnitDirectory) -> None:
+    groups = {u.name for u in directory.units.values() if u.kind == "group"}
+    assert groups == {"区相关部门", "各街道板块", "相关部门街道板块", "相关街道板块", "相关街道", "相关部门街道", "各街道", "区政府各部门"}
+    assert "各街道" not in {u.name for u in directory.departments}
+    assert unit_kind("湖南路街道") == "street"
+    assert unit_kind("区商务局") == "department"
+    assert len(directory.departments) == 43
+
+
+@pytest.mark.parametrize(
+    ("said", "unit"),
+    [
+        ("商务局", "区商务局"),
+        ("發改委", "区发改委"),
+        ("发改委", "区发改委"),
+        ("公安", "鼓楼公安分局"),
+        ("消防", "鼓楼消防救援大队"),
+        ("环保局", "鼓楼生态环境局"),
+        ("生态环境局", "鼓楼生态环境局"),
+        ("人社局", "区人社局"),
+        ("卫健委", "区卫健委"),
+        ("滨江管委会", "下关滨江商务区管委会"),
+        ("政府办", "区政府办公室"),
+        ("組織部", "区委组织部"),
+        ("區商務局", "区商务局"),
+        ("金融监管局", "区地方金融监管局"),
+        ("湖南路街道办事处", "湖南路街道"),
+    ],
+)
+def test_aliases_and_traditional_forms(directory: UnitDirectory, said: str, unit: str) -> None:
+    assert [u.name for u in directory.find(normalize_question(f"{said}负责哪些任务?"))] == [unit]
+
+
+def test_longest_name_wins(directory: UnitDirectory) -> None:
+    # 下关滨江商务区管委会 contains 商务; 湖南路街道 vs 湖南路管委会 are different units
+    assert [u.name for u in directory.find("下关滨江商务区管委会负责什么")] == ["下关滨江商务区管委会"]
+    assert [u.name for u in directory.find("湖南路管委会和湖南路街道")] == ["湖南路管委会", "湖南路街道"]
+    assert directory.find("跨境电商交易规模") == []
+
+
+def test_every_name_is_one_jieba_token(directory: UnitDirectory) -> None:
+    tokenizer = directory.tokenizer()
+    for unit in directory.units.values():
+        for alias in unit.aliases:
+            assert alias in tokenizer.lcut(f"{alias}负责哪些任务"), alias

@@ -1,0 +1,122 @@
+"""Retrieval stages on a tiny fixture corpus with exact expected ids; the fusion arithmetic; query expansion."""
+
+from __future__ import annotations
+
+import jieba
+import pytest
+
+from assistant.ingest.corpus import Corpus
+from assistant.query.retrieval import BM25Retriever, HybridRetriever, Lexicon, rrf
+from assistant.records import Chunk, Hit
+
+from ..conftest import CORPUS
+
+CHUNKS = [
+    Chunk(id="d:task:1", doc_id="d", kind="task", text="新增公共停车泊位600个以上。(区城管局主办)", task_number=1),
+    Chunk(id="d:task:2", doc_id="d", kind="task", text="增设既有住宅电梯20部。(区房产局主办)", task_number=2),
+    Chunk(id="d:task:3", doc_id="d", kind="task", text="建设南京长江江豚城市公园。(下关滨江商务区管委会主办)", task_number=3),
+]
+
+
+class FixedRetriever:
+    """A deterministic stand-in for the dense retriever: returns the chunks in a fixed order."""
+
+    def __init__(self, order: list[int]) -> None:
+        self._order = order
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        return [Hit(CHUNKS[i], 1.0 - n / 10, "dense") for n, i in enumerate(self._order)][:k]
+
+
+@pytest.fixture(scope="module")
+def tokenizer() -> Lexicon:
+    """A plain jieba tokenizer with the general stopwords, no notice's vocabulary."""
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    return Lexicon(tok)
+
+
+@pytest.fixture(scope="module")
+def seed_lexicon() -> Lexicon:
+    """The lexicon of the real notice: its year and the everyday words of its knowledge file."""
+    corpus = Corpus.load(CORPUS)
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    return Lexicon.for_notices(tok, corpus.notices, corpus.knowledge.everyday)
+
+
+def test_bm25_exact_ids(tokenizer: Lexicon) -> None:
+    bm25 = BM25Retriever(CHUNKS, tokenizer)
+    assert [h.chunk.id for h in bm25.search("停车泊位新增多少", 3)] == ["d:task:1"]
+    assert [h.chunk.id for h in bm25.search("江豚公园", 3)] == ["d:task:3"]
+    assert bm25.search("天气", 3) == []
+
+
+def test_bm25_ignores_unit_names(tokenizer: Lexicon) -> None:
+    # who does a task is answered from the records; unit names in the lexical index only add noise
+    assert BM25Retriever(CHUNKS, tokenizer).search("城管局", 3) == []
+
+
+def test_question_words_are_not_content(tokenizer: Lexicon) -> None:
+    assert tokenizer.tokens("请问今年新增多少停车泊位?") == ["新增", "停车", "泊位"]
+
+
+def test_the_loaded_notices_years_are_not_content(tokenizer: Lexicon, seed_lexicon: Lexicon) -> None:
+    # 「2024年」 says which notice, not what the question is about; an unloaded year stays a term
+    assert "2024" in tokenizer.tokens("2024年新增多少停车泊位")
+    assert "2024" not in seed_lexicon.tokens("2024年新增多少停车泊位")
+    assert "2031" in seed_lexicon.tokens("2031年新增多少停车泊位")
+
+
+def test_rrf_arithmetic() -> None:
+    a = [Hit(CHUNKS[0], 9.0, "bm25"), Hit(CHUNKS[1], 5.0, "bm25")]
+    b = [Hit(CHUNKS[1], 0.9, "dense"), Hit(CHUNKS[2], 0.8, "dense")]
+    fused = rrf([a, b], k=3, rrf_k=60)
+    assert [h.chunk.id for h in fused] == ["d:task:2", "d:task:1", "d:task:3"]
+    assert fused[0].score == pytest.approx(1 / 62 + 1 / 61)
+    assert fused[1].score == pytest.approx(1 / 61)
+
+
+def test_hybrid_modes(tokenizer: Lexicon) -> None:
+    hybrid = HybridRetriever(BM25Retriever(CHUNKS, tokenizer), FixedRetriever([2, 1, 0]), candidates=3, rrf_k=60)
+    assert [h.chunk.task_number for h in hybrid.search_mode("停车泊位", 3, "bm25")] == [1]
+    assert [h.chunk.task_number for h in hybrid.search_mode("停车泊位", 3, "dense")] == [3, 2, 1]
+    assert [h.chunk.task_number for h in hybrid.search("停车泊位", 3)] == [1, 3, 2]
+    with pytest.raises(ValueError, match="candidates must be greater than 0"):
+        HybridRetriever(hybrid.bm25, hybrid.dense, candidates=0, rrf_k=60)
+
+
+def test_everyday_words_are_expanded(tokenizer: Lexicon, seed_lexicon: Lexicon) -> None:
+    # the everyday words come from the notice's knowledge file, not from the code
+    assert "停车泊位" in seed_lexicon.expand("家附近能不能多些停车位?")
+    assert "增设既有住宅电梯" in seed_lexicon.expand("我们小区能加装电梯吗")
+    assert seed_lexicon.expand("跨境电商交易规模") == "跨境电商交易规模"
+    assert tokenizer.expand("家附近能不能多些停车位?") == "家附近能不能多些停车位?"
+
+
+def test_bm25_inverted_index_matches_rank_bm25(notice, seed_lexicon: Lexicon) -> None:
+    # the inverted index is an optimisation only: on the real notice and every eval question it must rank and
+    # score exactly as rank_bm25's own get_scores over all chunks does
+    import json
+    from pathlib import Path
+
+    from rank_bm25 import BM25Okapi
+
+    from assistant.index.chunks import chunks_of
+    from assistant.ingest.parse import strip_units
+
+    chunks = chunks_of(notice)
+    bm25 = BM25Retriever(chunks, seed_lexicon)
+    reference = BM25Okapi([seed_lexicon.tokens(strip_units(c.text)) or ["∅"] for c in chunks])
+    lines = Path(__file__).parents[2].joinpath("eval", "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = [seed_lexicon.expand(json.loads(line)["question"]) for line in lines if line.strip()]
+    compared = 0
+    for q in questions:
+        tokens = seed_lexicon.tokens(q)
+        scores = reference.get_scores(tokens) if tokens else []
+        expected = [i for i in sorted(range(len(scores)), key=lambda i: -scores[i]) if scores[i] > 0][:10]
+        got = bm25.search(q, 10)
+        assert [h.chunk.id for h in got] == [chunks[i].id for i in expected], q
+        assert [h.score for h in got] == pytest.approx([scores[i] for i in expected], rel=1e-12), q
+        compared += bool(expected)
+    assert compared > 200  # 216 of the 302 questions have lexical hits
