@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 
 from langchain_core.embeddings import Embeddings
 
@@ -24,17 +25,25 @@ from .index.embeddings import make_embeddings
 from .index.store import VectorIndex
 from .ingest.corpus import Corpus
 from .ingest.units import UnitDirectory
+from .query.plan import Combine, Op, Order, Plan, Turn
 from .query.retrieval import BM25Retriever, HybridRetriever, Lexicon
-from .query.router import Router
-from .query.routes import Intent, Route
-from .records import Answer, Chunk, Notice, Task
+from .query.routes import Route
+from .query.understand import Planner
+from .records import Answer, Chunk, Notice, Ref, Role, RoleFilter, Task
 from .settings import Settings
 
 __all__ = ["Assistant", "answer", "get_assistant"]
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Intent], Answer]
+Handler = Callable[[Plan], Answer]
+
+# the route each operation's answer reports
+ROUTE_OF = {
+    Op.LIST: Route.UNIT, Op.COUNT: Route.COUNT, Op.RANK: Route.RANK, Op.TASK: Route.TASK, Op.SECTION: Route.SECTION,
+    Op.METADATA: Route.METADATA, Op.WHO: Route.LEAD, Op.FACT: Route.FACT, Op.TOPIC: Route.TOPIC,
+    Op.MULTI: Route.MULTI, Op.HELP: Route.HELP, Op.REFUSE: Route.REFUSE, Op.INVALID: Route.INVALID,
+}
 
 
 class Assistant:
@@ -51,8 +60,7 @@ class Assistant:
         self.notice = self.notices[0]
         self.units = UnitDirectory(self.notices, self.knowledge)
         self.lexicon = Lexicon.for_notices(self.units.tokenizer(), self.notices, self.knowledge.everyday)
-        self.router = Router(self.units, self.notices, settings.max_question_chars, settings.history_turns,
-                             self.knowledge)
+        self.planner = Planner(self.notices, self.units, self.knowledge, settings.max_question_chars)
         self.chunks: list[Chunk] = [c for n in self.notices for c in chunks_of(n)]
         self.index = VectorIndex(settings, embeddings or make_embeddings(settings))
         self.rebuilt = self.index.ensure(self.chunks, progress=progress)
@@ -67,17 +75,22 @@ class Assistant:
         self.citer = Citer(self.notices)
         self.compose = Composer(self.notices, self.units, self.citer, self.examples)
         self._by_id = {n.doc_id: n for n in self.notices}
+        self._doc_order = {n.doc_id: i for i, n in enumerate(self.notices)}
         self.generation = self._generation(generator or make_generator(settings))
-        self._handlers: dict[Route, Handler] = {
-            Route.INVALID: self._invalid,
-            Route.HELP: self._help,
-            Route.REFUSE: self._refuse,
-            Route.UNIT: self._unit,
-            Route.COUNT: self._count,
-            Route.SECTION: self._section,
-            Route.METADATA: self._metadata,
-            Route.LEAD: self._lead,
-            Route.FACT: self._fact,
+        self._handlers: dict[Op, Handler] = {
+            Op.INVALID: self._invalid,
+            Op.HELP: self._help,
+            Op.REFUSE: self._refuse,
+            Op.LIST: self._list,
+            Op.COUNT: self._count,
+            Op.RANK: self._rank,
+            Op.TASK: self._task,
+            Op.SECTION: self._section,
+            Op.METADATA: self._metadata,
+            Op.WHO: self._lead,
+            Op.FACT: self._fact,
+            Op.TOPIC: self._topic,
+            Op.MULTI: self._multi,
         }
 
     def _generation(self, generator: Generator) -> GroundedGeneration:
@@ -119,75 +132,229 @@ class Assistant:
 
     def compose_answer(self, question: str, history: Sequence[str] = ()) -> Answer:
         """The answer composed from the records and retrieval alone, before any generator."""
-        intent = self.router.route(question if isinstance(question, str) else str(question), list(history))
-        return self._handlers[intent.route](intent)
+        plan = self.understand(question, history)
+        return self.execute(plan)
 
-    # -- routes -------------------------------------------------------------------------------------------
-    def _invalid(self, intent: Intent) -> Answer:
-        text = invalid_text(intent.reason, self.settings.max_question_chars, self.examples)
+    def understand(self, question: str, history: Sequence[str] = ()) -> Plan:
+        """The plan of a question in its conversation: earlier turns are replayed, so follow-ups resolve against
+        the plans and the references each earlier answer showed."""
+        turns: list[Turn] = []
+        for earlier in list(history)[-self.settings.history_turns:]:
+            plan = self.planner.plan(str(earlier), turns)
+            turns.append(Turn(plan, self.execute(plan).refs))
+        return self.planner.plan(question if isinstance(question, str) else str(question), turns)
+
+    def execute(self, plan: Plan) -> Answer:
+        """Run a plan exactly over the records (retrieval only for topics and facts)."""
+        answer = self._handlers[plan.op](plan)
+        if plan.reading and not answer.refused and plan.op is not Op.MULTI:
+            answer = replace(answer, text=f"({plan.reading})\n" + answer.text)
+        return answer
+
+    # -- operations ---------------------------------------------------------------------------------------
+    def _invalid(self, plan: Plan) -> Answer:
+        text = invalid_text(plan.reason, self.settings.max_question_chars, self.examples)
         return Answer(text=text, refused=True, route=Route.INVALID)
 
-    def _help(self, intent: Intent) -> Answer:
+    def _help(self, plan: Plan) -> Answer:
         return Answer(text=help_text(self._title, self.examples), route=Route.HELP)
 
-    def _refuse(self, intent: Intent, ranked: Sequence[Task] = ()) -> Answer:
+    def _refuse(self, plan: Plan, ranked: Sequence[Task] = ()) -> Answer:
         years = "、".join(sorted({f"{n.year}年" for n in self.notices if n.year})) or "本年度"
-        text = refusal_text(intent.reason, title=self._title, subject=intent.subject, years=years,
-                            examples=self.examples)
+        text = refusal_text(plan.reason, title=self._title, subject=plan.subject, years=years,
+                            examples=self.examples, places=self._places)
         return Answer(text=text, refused=True, route=Route.REFUSE, retrieved=tuple(t.ref for t in ranked))
 
-    def _unit(self, intent: Intent) -> Answer:
-        docs = self._scope(intent)
-        composed = [self.compose.unit(name, intent.role, docs) for name in intent.units]
-        return self._finish(_join(composed), Route.UNIT)
+    def _list(self, plan: Plan) -> Answer:
+        docs = self._scope(plan)
+        simple = not (plan.exclude or plan.sections or plan.topic or plan.combine is not Combine.EACH)
+        if simple:
+            composed = [self.compose.unit(name, plan.role, docs) for name in plan.units]
+            if len(plan.units) >= 2:
+                shared = self._unit_refs(plan.units, plan.role, docs, Combine.AND)
+                if shared:
+                    head = f"{'与'.join(plan.units)}共同涉及的任务共 {len(shared)} 项:"
+                    composed.insert(0, self.compose.task_list(head, [self._task_of(r) for r in shared]))
+            return self._finish(_join(composed), Route.UNIT)
+        refs = self._unit_refs(plan.units, plan.role, docs, plan.combine)
+        if plan.exclude:
+            out = set(self._unit_refs(plan.exclude, None, docs, Combine.OR))
+            refs = [r for r in refs if r not in out]
+        if plan.sections:
+            refs = [r for r in refs if self._task_of(r).section in plan.sections]
+        if plan.topic and refs:
+            _, picked = self.evidence.select(replace(plan, query=plan.topic, focus=plan.topic), docs, listing=True,
+                                             within=set(refs))
+            keep = {s.task.ref for s in picked}
+            refs = [r for r in refs if r in keep]
+        reading = self._reading(plan)
+        if not refs:
+            return self._finish(Composed(f"按“{reading}”理解:通知中没有这样的任务。"), Route.UNIT)
+        head = f"按“{reading}”理解,共 {len(refs)} 项任务:"
+        return self._finish(self.compose.task_list(head, [self._task_of(r) for r in refs]), Route.UNIT)
 
-    def _count(self, intent: Intent) -> Answer:
-        notices = [self._by_id[d] for d in self._scope(intent) if self._by_id[d].structured]
-        if intent.field == "lead_only":
+    def _unit_refs(self, names: Sequence[str], role: RoleFilter, docs: Sequence[str], combine: Combine) -> list[Ref]:
+        sets = []
+        for name in names:
+            lead, assist = self.units.tasks(name, role)
+            sets.append([r for r in lead + assist if r.doc_id in docs])
+        if not sets:
+            return []
+        if combine is Combine.AND:
+            common = set(sets[0]).intersection(*map(set, sets[1:]))
+            return sorted(common, key=self._order)
+        return sorted(set().union(*map(set, sets)), key=self._order)
+
+    def _reading(self, plan: Plan) -> str:
+        role = {Role.LEAD: "主办(牵头)", Role.ASSIST: "协办"}.get(plan.role, "负责") if plan.role else "负责"
+        joiner = {Combine.AND: "与", Combine.OR: "或"}.get(plan.combine, "、")
+        parts = [f"{joiner.join(plan.units)}{'共同' if plan.combine is Combine.AND else ''}{role}"]
+        if plan.exclude:
+            parts.append(f"{'、'.join(plan.exclude)}未参与")
+        if plan.sections:
+            parts.append("、".join(f"第{k}部分" for k in plan.sections) + "中")
+        if plan.topic:
+            parts.append(f"与“{plan.topic}”有关")
+        return ",".join(parts)
+
+    def _count(self, plan: Plan) -> Answer:
+        notices = [self._by_id[d] for d in self._scope(plan) if self._by_id[d].structured]
+        if plan.field == "lead_only":
             return self._finish(_join([self.compose.lead_only(n) for n in notices]), Route.COUNT)
         # the whole plan's size: no single task says it, so nothing is cited
         return self._finish(_join([self.compose.count(n) for n in notices]), Route.COUNT)
 
-    def _section(self, intent: Intent) -> Answer:
-        notices = [self._by_id[d] for d in self._scope(intent)]
-        notices = [n for n in notices if max(intent.sections) <= len(n.sections)]
+    def _rank(self, plan: Plan) -> Answer:
+        """Units or parts ranked by their number of tasks, counted from the records (nothing is cited)."""
+        assert plan.rank is not None
+        rank, docs = plan.rank, self._scope(plan)
+        if rank.over == "sections":
+            blocks = []
+            for n in (self._by_id[d] for d in docs if self._by_id[d].structured):
+                secs = [s for s in n.sections if not plan.sections or s.number in plan.sections]
+                secs.sort(key=lambda s: len(s.task_numbers), reverse=rank.order is Order.MOST)
+                blocks.append(self.compose.header(n) + "按任务数排列:" + ";".join(
+                    f"第{s.numeral}部分“{s.title}”{len(s.task_numbers)} 项" for s in secs) + "。")
+            return self._finish(_join(blocks), Route.RANK)
+        what = {Role.LEAD: "lead", Role.ASSIST: "assist"}.get(plan.role, "all") if plan.role else "all"
+        rows = []
+        for unit in self.units.units.values():
+            if plan.units and unit.name not in plan.units:
+                continue
+            if unit.name in plan.exclude or (not plan.units and unit.kind == "group"):
+                continue
+            if rank.kind and not unit.name.endswith(rank.kind):
+                continue
+            lead, assist = self.units.tasks(unit.name)
+            rows.append((unit.name, sum(r.doc_id in docs for r in lead), sum(r.doc_id in docs for r in assist)))
+        if not rows:
+            return self._refuse(replace(plan, reason="no_evidence"))
+
+        def value(row: tuple[str, int, int]) -> int:
+            return row[1] if what == "lead" else row[2] if what == "assist" else row[1] + row[2]
+
+        order = sorted(range(len(rows)), key=lambda i: value(rows[i]), reverse=rank.order is Order.MOST)
+        if rank.equals:
+            picked = [i for i in order if value(rows[i]) == rank.equals]
+            note = f"共有 {len(picked)} 个单位恰好{ {'lead': '主办', 'assist': '协办'}.get(what, '承担') } {rank.equals} 项任务:"
+        elif plan.units:
+            picked, note = order, "按任务数比较(只计点名该单位的任务):"
+        else:
+            target = value(rows[order[min(rank.nth, len(order)) - 1]])
+            picked = [i for i in order if value(rows[i]) == target]
+            word = "最多" if rank.order is Order.MOST else "最少"
+            nth = f"第{rank.nth}多" if rank.nth > 1 else word
+            note = f"按任务数计(只计点名该单位的任务,不含统称单位),{nth}的是:"
+            runners = [i for i in order if i not in picked][:3]
+            text = self.compose.ranking(rows, what, picked, note).text
+            if runners:
+                text += "\n其后依次为:" + ";".join(f"{rows[i][0]} {value(rows[i])} 项" for i in runners) + "。"
+            return self._finish(Composed(text), Route.RANK)
+        return self._finish(self.compose.ranking(rows, what, picked, note), Route.RANK)
+
+    def _task(self, plan: Plan) -> Answer:
+        lines = [self.compose.task(self._task_of(r), plan.field, plan.role) for r in plan.tasks]
+        return self._finish(_join(lines, "\n"), Route.TASK)
+
+    def _section(self, plan: Plan) -> Answer:
+        notices = [self._by_id[d] for d in self._scope(plan)]
+        notices = [n for n in notices if max(plan.sections) <= len(n.sections)]
         if not notices:
             most = max(len(n.sections) for n in self.notices)
-            return self._refuse(Intent(Route.REFUSE, reason="no_section", subject=str(most)))
-        return self._finish(_join([self.compose.sections(n, intent.sections) for n in notices]), Route.SECTION)
+            return self._refuse(replace(plan, reason="no_section", subject=str(most)))
+        return self._finish(_join([self.compose.sections(n, plan.sections) for n in notices]), Route.SECTION)
 
-    def _metadata(self, intent: Intent) -> Answer:
-        notices = [self._by_id[d] for d in self._scope(intent) if self._by_id[d].structured]
-        return self._finish(_join([self.compose.metadata(n, intent.field) for n in notices], "\n"), Route.METADATA)
+    def _metadata(self, plan: Plan) -> Answer:
+        notices = [self._by_id[d] for d in self._scope(plan) if self._by_id[d].structured]
+        return self._finish(_join([self.compose.metadata(n, plan.field) for n in notices], "\n"), Route.METADATA)
 
-    def _lead(self, intent: Intent) -> Answer:
-        ranked, picked = self.evidence.select(intent, self._scope(intent))
+    def _lead(self, plan: Plan) -> Answer:
+        ranked, picked = self.evidence.select(plan, self._scope(plan))
         if not picked:
-            return self._refuse(Intent(Route.REFUSE, reason="no_evidence"), ranked)
-        lines = [self.compose.which_section(s.task) for s in picked[:3]] if intent.field == "which_section" else []
-        lines += [self.compose.lead_line(s.task, self.evidence.best_sentence(s.task, intent.focus)) for s in picked[:3]]
+            return self._refuse(replace(plan, reason=self._why_not(plan)), ranked)
+        lines: list[Composed | str] = [plan.caveat] if plan.caveat else []
+        if plan.field == "which_section":
+            lines += [self.compose.which_section(s.task) for s in picked[:3]]
+        lines += [self.compose.lead_line(s.task, self.evidence.best_sentence(s.task, plan.focus)) for s in picked[:3]]
         return self._finish(_join(lines, "\n"), Route.LEAD, ranked=ranked)
 
-    def _fact(self, intent: Intent) -> Answer:
-        ranked, picked = self.evidence.select(intent, self._scope(intent))
+    def _fact(self, plan: Plan) -> Answer:
+        ranked, picked = self.evidence.select(plan, self._scope(plan))
         if not picked:
-            return self._refuse(Intent(Route.REFUSE, reason="no_evidence"), ranked)
+            return self._refuse(replace(plan, reason=self._why_not(plan)), ranked)
         lines: list[Composed | str]
-        if intent.field == "which_section":
+        if plan.field == "which_section":
             lines = [self.compose.which_section(s.task) for s in picked[:3]]
         else:
             lines = ["根据通知:"] if len(picked) > 1 else []
-        quoted = [(s.task, self.evidence.best_sentence(s.task, intent.focus)) for s in picked]
-        if WHEN_ASK.search(intent.question) and not any(TIME_SAID.search(q) for _, q in quoted):
+        quoted = [(s.task, self.evidence.best_sentence(s.task, plan.focus)) for s in picked]
+        if WHEN_ASK.search(plan.question) and not any(TIME_SAID.search(q) for _, q in quoted):
             # a "when" the notice does not answer: say so plainly, then what it does say
             lines = [self.compose.no_time(self._by_id[picked[0].task.doc_id])]
+        if plan.caveat:
+            lines = [plan.caveat, *[line for line in lines if line != "根据通知:"]]
         lines += [self.compose.fact_line(task, sentence) for task, sentence in quoted]
         return self._finish(_join(lines, "\n"), Route.FACT, ranked=ranked)
 
+    def _topic(self, plan: Plan) -> Answer:
+        """Every task about a topic: each task in scope is scored, none is cut at top-k."""
+        within = set(plan.tasks)
+        query = plan.topic or plan.query
+        ranked, picked = self.evidence.select(replace(plan, query=query, focus=query), self._scope(plan),
+                                              listing=True, within=within)
+        if not picked:
+            return self._refuse(replace(plan, reason=self._why_not(plan)), ranked)
+        tasks = sorted((s.task for s in picked), key=lambda t: self._order(t.ref))
+        head = (plan.caveat + "\n" if plan.caveat else "") + f"与这个问题有关的任务共 {len(tasks)} 项:"
+        return self._finish(self.compose.task_list(head, tasks), Route.TOPIC, ranked=ranked)
+
+    def _multi(self, plan: Plan) -> Answer:
+        answers = [self.execute(part) for part in plan.parts]
+        if all(a.refused for a in answers):
+            return replace(answers[0], route=Route.REFUSE)
+        text = "\n\n".join(f"({i}){a.text}" for i, a in enumerate(answers, start=1))
+        refs = tuple(dict.fromkeys(r for a in answers for r in a.refs))
+        return Answer(text=text, refs=refs, retrieved=tuple(dict.fromkeys(r for a in answers for r in a.retrieved)),
+                      route=Route.MULTI, sources=tuple(self._task_of(r) for r in refs),
+                      part_titles=tuple(t for a in answers for t in a.part_titles))
+
+    def _why_not(self, plan: Plan) -> str:
+        return "year" if plan.caveat else "no_evidence"
+
     # -- helpers ------------------------------------------------------------------------------------------
-    def _scope(self, intent: Intent) -> list[str]:
-        """The documents the question is about: those it names (by year or title), else all of them."""
-        return list(intent.docs) or [n.doc_id for n in self.notices]
+    def _scope(self, plan: Plan) -> list[str]:
+        """The documents the question is about: those it names (by year, place or title), else all of them."""
+        return list(plan.docs) or [n.doc_id for n in self.notices]
+
+    def _task_of(self, ref: Ref) -> Task:
+        return self._by_id[ref.doc_id].task(ref.number)
+
+    def _order(self, ref: Ref) -> tuple[int, int]:
+        return self._doc_order[ref.doc_id], ref.number
+
+    @property
+    def _places(self) -> str:
+        return "、".join(n.identity.short_title or n.plan_title for n in self.notices)
 
     @property
     def _title(self) -> str:

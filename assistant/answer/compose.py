@@ -210,3 +210,41 @@ class Composer:
             return self.cite(task) + f"没有列出责任单位。原文:“{sentence}”"
         who = f"由{'、'.join(task.leads)}主办" + (f",{'、'.join(task.assists)}协办" if task.assists else "")
         return who + self.cite(task) + f"。原文:“{sentence}”"
+
+    # -- plans over the records ---------------------------------------------------------------------------
+    def units_line(self, task: Task) -> str:
+        lead = f"主办:{'、'.join(task.leads)}" if task.leads else "未列主办单位"
+        return f"({lead}" + (f";协办:{'、'.join(task.assists)})" if task.assists else ")")
+
+    def task_list(self, head: str, tasks: Sequence[Task], *, units: bool = True) -> Composed:
+        """A heading and every task, numbered, each cited (with its units)."""
+        lines: list[Composed | str] = [head]
+        lines += [f"{i}. {t.gist}" + self.cite(t) + (self.units_line(t) if units else "")
+                  for i, t in enumerate(tasks, start=1)]
+        return join("\n", lines)
+
+    def task(self, task: Task, field: str, role: RoleFilter) -> Composed:
+        """One task by number: its text, who leads and assists it, or which part it is in."""
+        if field == "section":
+            return self.which_section(task)
+        if field == "who":
+            if role is Role.ASSIST:
+                who = f"协办单位:{'、'.join(task.assists)}" if task.assists else "没有列出协办单位"
+            elif role is Role.LEAD:
+                who = f"主办单位:{'、'.join(task.leads)}" if task.leads else "没有列出主办单位"
+            else:
+                who = self.units_line(task).strip("()")
+            return f"任务{task.number}" + self.cite(task) + f"{who}。原文:“{task.gist}”"
+        return f"任务{task.number}:“{task.body}”" + self.cite(task) + self.units_line(task)
+
+    @staticmethod
+    def ranking(rows: Sequence[tuple[str, int, int]], what: str, picked: Sequence[int], note: str) -> Composed:
+        """A ranking of units (name, lead, assist) by `what` (lead / assist / all), the picked rows first."""
+        def value(row: tuple[str, int, int]) -> int:
+            return row[1] if what == "lead" else row[2] if what == "assist" else row[1] + row[2]
+
+        label = {"lead": "主办(牵头)", "assist": "协办"}.get(what, "承担(主办+协办)")
+        lines = [note] if note else []
+        lines += [f"{rows[i][0]}:{label}任务 {value(rows[i])} 项(主办 {rows[i][1]} 项,协办 {rows[i][2]} 项)"
+                  for i in picked]
+        return Composed("\n".join(lines))

@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from ..query.plan import Plan
 from ..query.retrieval import HybridRetriever, Lexicon, rrf
-from ..query.routes import Intent
-from ..records import Task
+from ..records import Ref, Task
 
 log = logging.getLogger(__name__)
 
@@ -68,27 +68,39 @@ class EvidenceSelector:
         self._n = len(tasks)
         self._doc_count = len({t.doc_id for t in tasks})
 
-    def select(self, intent: Intent, docs: Collection[str]) -> tuple[list[Task], list[Scored]]:
-        """(tasks in retrieval order, the supported ones to cite); nothing to cite means the notice does not say."""
-        query = self._lexicon.expand(intent.query)
+    def select(self, plan: Plan, docs: Collection[str], *, listing: bool | None = None,
+               within: Collection[Ref] = ()) -> tuple[list[Task], list[Scored]]:
+        """(tasks in retrieval order, the supported ones to cite); nothing to cite means the notice does not say.
+        A listing (every task on a topic) scores every task in scope and is never cut at top-k; `within` keeps
+        only those tasks (「其中哪些和X有关」)."""
+        listing = bool(_LISTING.search(plan.question)) if listing is None else listing
+        query = self._lexicon.expand(plan.query)
         n = self._candidates * (2 if len(docs) < self._doc_count else 1)
+        if listing:
+            n = max(n, len(self._tasks) + self._doc_count * 8)
         dense_hits = self._retriever.dense.search(query, n)  # embedded once, used for fusion and for confidence
         fused = rrf([self._retriever.bm25.search(query, n), dense_hits], n, self._rrf_k)
         ranked = [
-            self._tasks[h.chunk.ref] for h in fused if h.chunk.kind == "task" and h.chunk.doc_id in docs
+            self._tasks[h.chunk.ref] for h in fused
+            if h.chunk.kind == "task" and h.chunk.doc_id in docs and (not within or h.chunk.ref in within)
         ]
+        if listing:
+            seen = {t.ref for t in ranked}
+            ranked += [t for ref, t in self._tasks.items()
+                       if ref.doc_id in docs and ref not in seen and (not within or ref in within)]
         if not ranked:
             return ranked, []
-        weights = self.weights(self._lexicon.expand(intent.focus or intent.query))
+        weights = self.weights(self._lexicon.expand(plan.focus or plan.query))
         total = sum(weights.values())
-        scored = [Scored(t, i, *self._coverage(t, weights, total)) for i, t in enumerate(ranked[:10])]
-        best = max(scored, key=lambda s: (s.strength - 0.03 * s.rank, -s.rank))
+        scored = [Scored(t, i, *self._coverage(t, weights, total))
+                  for i, t in enumerate(ranked if listing else ranked[:10])]
+        best = max(scored, key=lambda s: (s.strength - 0.03 * min(s.rank, 10), -s.rank))
         dense = {h.chunk.ref: h.score for h in dense_hits if h.chunk.kind == "task"}
         top_dense = max((v for ref, v in dense.items() if ref.doc_id in docs), default=0.0)
         if best.coverage < _NO_COVERAGE or (best.coverage < _MIN_COVERAGE and top_dense < _MIN_DENSE):
-            log.info("no evidence: coverage %.2f dense %.3f for %r", best.coverage, top_dense, intent.question)
+            log.info("no evidence: coverage %.2f dense %.3f for %r", best.coverage, top_dense, plan.question)
             return ranked, []
-        if _LISTING.search(intent.question):
+        if listing:
             # every task on the topic: clear lexical support, or some support and a vector as close as the best
             keep = [best] + [
                 s for s in scored
@@ -103,11 +115,11 @@ class EvidenceSelector:
                 if s is not best and s.rank < 5
                 and s.coverage >= max(0.85 * best.coverage, _MIN_COVERAGE) and s.strength >= 0.6 * best.strength
             ]
-        if NUMBER_ASK.search(intent.question):
+        if NUMBER_ASK.search(plan.question):
             # a question asking for a figure cites the tasks whose best-matching clause has one (if any has)
-            keep = [s for s in keep if _NUMBER.search(self.best_clause(s.task, intent.focus))] or keep
+            keep = [s for s in keep if _NUMBER.search(self.best_clause(s.task, plan.focus))] or keep
         keep.sort(key=lambda s: s.rank)
-        return ranked, keep[:8]
+        return ranked, keep if listing else keep[:8]
 
     def weights(self, text: str) -> dict[str, float]:
         """IDF weight of each character bigram of the text's content words (rare in the notice = telling)."""

@@ -21,6 +21,8 @@ REFUSALS = {
     "unknown_unit": "通知中没有出现“{subject}”这个单位,它在方案里没有分到任务。可以问通知中列出的单位,例如{examples}。",
     "language": "请用中文提问。This assistant answers questions in Chinese about the notice 《{title}》.",
     "no_section": "方案中没有这一部分(最多 {subject} 个部分)。可以问「第一部分讲什么?」或「方案分为几个部分?」。",
+    "place": "已载入的通知是{places},没有“{subject}”的内容,无法回答。",
+    "no_task": "方案中没有{subject}。可以问「方案一共有多少项任务?」。",
     "no_evidence": "通知中没有找到与这个问题直接相关的内容,无法据此回答。",
 }
 INVALID = {
@@ -63,8 +65,9 @@ def invalid_text(reason: str, limit: int, examples: Examples) -> str:
     return INVALID[reason].format(limit=limit, example=example)
 
 
-def refusal_text(reason: str, *, title: str, subject: str, years: str, examples: Examples) -> str:
-    return REFUSALS[reason].format(title=title, subject=subject, years=years, examples="、".join(examples.units))
+def refusal_text(reason: str, *, title: str, subject: str, years: str, examples: Examples, places: str = "") -> str:
+    return REFUSALS[reason].format(title=title, subject=subject, years=years, examples="、".join(examples.units),
+                                   places=places or f"《{title}》")
 
 
 def help_text(title: str, examples: Examples) -> str:

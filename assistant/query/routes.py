@@ -1,11 +1,8 @@
-"""What a question asks, as data: the route that answers it and the arguments that route needs."""
+"""The route an answer took (Answer.route): what the apps, the eval and the reports show."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
-
-from ..records import RoleFilter
 
 
 class Route(StrEnum):
@@ -20,24 +17,10 @@ class Route(StrEnum):
     REFUSE = "refuse"  # the notices do not answer it
     INVALID = "invalid"  # not a question the assistant can take (empty, too long)
     HELP = "help"  # a greeting or a request for help
+    TASK = "task"  # tasks by number
+    RANK = "rank"  # units or parts ranked by their number of tasks, from the records
+    TOPIC = "topic"  # every task about a topic
+    MULTI = "multi"  # several questions in one
     # set by the apps, never by the router
     ERROR = "error"
     RATE_LIMITED = "rate_limited"
-
-
-@dataclass(frozen=True)
-class Intent:
-    """What the question asks, in a form the answering stage can act on."""
-
-    route: Route
-    question: str = ""  # the normalised question
-    units: tuple[str, ...] = ()
-    role: RoleFilter = None
-    sections: tuple[int, ...] = ()
-    field: str = ""
-    query: str = ""  # text for retrieval (the question, with the conversation it leans on)
-    focus: str = ""  # the current question's own words, for picking sentences
-    count: bool = False
-    reason: str = ""
-    subject: str = ""  # e.g. an unknown unit's name, for the refusal message
-    docs: tuple[str, ...] = ()  # the documents the question names (by year or title); empty = all loaded

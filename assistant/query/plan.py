@@ -1,0 +1,86 @@
+"""A question's meaning as data: the operation it asks for and its arguments, which the pipeline executes exactly
+over the records (retrieval only where a topic or a fact needs it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ..records import Ref, RoleFilter
+
+
+class Op(StrEnum):
+    """What is asked. Each operation has one handler in the pipeline."""
+
+    LIST = "list"  # the tasks of units (and / or / but-not), optionally within sections or about a topic
+    COUNT = "count"  # the size of the plan, or the tasks with no assisting unit
+    RANK = "rank"  # which unit or part has the most (least, n-th most) tasks
+    TASK = "task"  # one or more tasks by number: content, who, which part
+    SECTION = "section"  # a part of the plan and its tasks
+    METADATA = "metadata"  # the header and the covering notice
+    WHO = "who"  # who leads a piece of work found by retrieval
+    FACT = "fact"  # a fact or target found by retrieval
+    TOPIC = "topic"  # every task about a topic (scored over all tasks, never cut at top-k)
+    MULTI = "multi"  # several questions in one: `parts`
+    HELP = "help"
+    REFUSE = "refuse"  # the notices do not answer it: `reason`, `subject`
+    INVALID = "invalid"  # not a question the assistant can take (empty, too long)
+
+
+class Combine(StrEnum):
+    """How the units of a list question combine."""
+
+    EACH = "each"  # each unit's own tasks (shared ones shown first)
+    AND = "and"  # tasks all of them share
+    OR = "or"  # tasks any of them has
+
+
+class Order(StrEnum):
+    MOST = "most"
+    LEAST = "least"
+
+
+@dataclass(frozen=True)
+class Rank:
+    """A ranking over units or parts: the n-th most (or least), or those with exactly `equals` tasks."""
+
+    over: str = "units"  # "units" or "sections"
+    order: Order = Order.MOST
+    nth: int = 1
+    equals: int = 0  # 「只牵头了一项」: units with exactly this many tasks
+    kind: str = ""  # a name suffix the units must end with (街道, 管委会), from the question
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the question asks, in a form the executor can act on exactly."""
+
+    op: Op
+    question: str = ""  # the normalised question
+    units: tuple[str, ...] = ()
+    combine: Combine = Combine.EACH
+    exclude: tuple[str, ...] = ()  # units whose tasks are taken out (「但高新区管委会不参与」)
+    role: RoleFilter = None
+    sections: tuple[int, ...] = ()
+    tasks: tuple[Ref, ...] = ()
+    topic: str = ""  # words a list is filtered by
+    field: str = ""  # metadata field; for TASK: content / who / section; for COUNT: tasks / parts / lead_only
+    query: str = ""  # text for retrieval (with the conversation it leans on)
+    focus: str = ""  # the current question's own words, for picking sentences
+    count: bool = False
+    rank: Rank | None = None
+    docs: tuple[str, ...] = ()  # documents the question names; empty = all loaded
+    reason: str = ""
+    subject: str = ""
+    caveat: str = ""  # said before the answer: what the notices cover and the question went beyond
+    reading: str = ""  # how the question was understood, shown with structured answers
+    parts: tuple[Plan, ...] = ()
+    label: str = ""  # the classifier's label, for tests and reports
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier turn of a conversation as the user saw it: its plan and the references its answer showed."""
+
+    plan: Plan
+    refs: tuple[Ref, ...] = ()

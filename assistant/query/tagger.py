@@ -1,0 +1,227 @@
+"""Slots of a question, found from the loaded documents: units (with input-method slips), task references, parts,
+years and places. Nothing here names a notice's units, sections or places: they come from the records and the
+checked knowledge files; general knowledge (real unit names, level words) comes from `data/`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+import jieba
+import jieba.posseg
+from pypinyin import Style, lazy_pinyin
+
+from ..ingest.knowledge import Knowledge
+from ..ingest.units import UnitDirectory
+from ..records import Level, Notice
+
+SlotKind = Literal["unit", "task", "ordinal", "last", "section", "year", "relative_year", "place", "unknown_unit",
+                   "title"]
+
+# the placeholder each slot leaves in the templated question the classifier reads
+PLACEHOLDER: dict[str, str] = {
+    "unit": "Ｕ", "unknown_unit": "Ｕ", "task": "Ｔ", "ordinal": "Ｎ", "last": "Ｎ", "section": "Ｓ", "year": "Ｙ",
+    "relative_year": "Ｙ", "place": "Ｐ", "title": "Ｄ",
+}
+
+_NUM = r"(\d{1,3}|[零一二两三四五六七八九十百]{1,4})"
+_TASK_REFS = (
+    re.compile(rf"(?:任务|#)\s*{_NUM}\s*(?:项|条|号)?"),
+    re.compile(rf"{_NUM}\s*号\s*(?:任务|工作)?"),
+    re.compile(rf"第\s*{_NUM}\s*(?:项|条)(?!部分)(?:任务|工作)?"),
+)
+_LAST = re.compile(r"最后(?:一|那)?(?:项|条)(?:任务|工作)?")
+_SECTION_NUMBER = re.compile(rf"第\s*{_NUM}\s*(?:部分|板块|大块|大项|方面|章|节|块)")
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?")
+_RELATIVE_YEAR = re.compile(r"去年|前年|明年|后年|上一年|下一年|上年度|明年度")
+_TITLE = re.compile(r"《([^》]+)》")
+# unit-shaped words: a name ending in what Chinese government units end in
+_UNIT_SHAPE = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:管委会|委员会|办公室|分局|大队|中心|街道|局|委|办)")
+_PLACE_SUFFIX = ("省", "市", "区", "县", "州", "旗")
+_LEVEL_RANK = {Level.PROVINCE: 3, Level.CITY: 2, Level.DISTRICT: 1, Level.COUNTY: 1}
+# 全国 / 全省 / 全市: a whole area above or beside the notice's own
+_WHOLE_AREA = re.compile(r"全国|全省|全市|全县|国家层面")
+_WHOLE_LEVEL = {"全国": 4, "国家层面": 4, "全省": 3, "全市": 2, "全县": 1}
+
+# fuzzy pinyin: the finals and initials input methods and speakers mix up
+_FUZZY = ((re.compile(r"ang$"), "an"), (re.compile(r"eng$"), "en"), (re.compile(r"ing$"), "in"),
+          (re.compile(r"^zh"), "z"), (re.compile(r"^ch"), "c"), (re.compile(r"^sh"), "s"), (re.compile(r"^l"), "n"))
+
+
+@dataclass(frozen=True)
+class Span:
+    """A slot found in the question: where it is, what kind, what it resolves to."""
+
+    start: int
+    end: int
+    kind: SlotKind
+    value: str  # unit name, task number, section number, year, place, doc id
+    text: str  # the words as written
+    corrected: bool = False  # a unit name understood through a slip (商物局 -> 区商务局)
+
+
+@lru_cache(maxsize=1)
+def real_unit_names() -> frozenset[str]:
+    """Names of real government units (without level prefixes): a slip is never 'corrected' into another unit
+    when what was typed is simply a real unit the notices do not have (体育局 is not 教育局)."""
+    text = resources.files("assistant.query").joinpath("data/unit_names.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def chinese_number(text: str) -> int:
+    """38 or 三十八 -> 38 (up to the hundreds)."""
+    if text.isdigit():
+        return int(text)
+    digits = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    total, current = 0, 0
+    for ch in text:
+        if ch in digits:
+            current = digits[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+    return total + current
+
+
+@lru_cache(maxsize=4096)
+def _sound(ch: str) -> str:
+    syllable = lazy_pinyin(ch, style=Style.NORMAL)[0]
+    for pattern, repl in _FUZZY:
+        syllable = pattern.sub(repl, syllable)
+    return syllable
+
+
+def is_slip(typed: str, name: str) -> bool:
+    """One character differs and it sounds the same (商物局 / 商务局, 房厂局 / 房产局)."""
+    if len(typed) != len(name) or typed == name:
+        return False
+    diffs = [(a, b) for a, b in zip(typed, name, strict=True) if a != b]
+    return len(diffs) == 1 and _sound(diffs[0][0]) == _sound(diffs[0][1])
+
+
+def _strip_level(name: str) -> str:
+    for prefix in ("区委", "市委", "县委", "区", "市", "县", "省"):
+        if name.startswith(prefix) and len(name) - len(prefix) >= 2:
+            return name[len(prefix):]
+    return name
+
+
+class Tagger:
+    """Finds the slots of a normalised question."""
+
+    def __init__(self, notices: Sequence[Notice], units: UnitDirectory, knowledge: Knowledge | None = None) -> None:
+        self._notices = tuple(notices)
+        self._units = units
+        knowledge = knowledge or Knowledge()
+        self._aliases = {a: u.name for u in units.units.values() for a in u.aliases}
+        self._section_words = self._derive_section_words(knowledge)
+        self._places = {n.identity.place: n.doc_id for n in self._notices if n.identity.place}
+        self._places.update({n.identity.place_short: n.doc_id for n in self._notices if n.identity.place_short})
+        self._text = "".join(t.text for n in self._notices for t in n.tasks)
+        self._levels = [_LEVEL_RANK.get(n.identity.level, 1) for n in self._notices]
+        jieba.setLogLevel(60)
+
+    def _derive_section_words(self, knowledge: Knowledge) -> list[tuple[str, int, str]]:
+        """(words, section, doc) from each part's title (adjacent word pairs of four or more characters) and
+        from the knowledge files' section words and aliases."""
+        found: list[tuple[str, int, str]] = []
+        for notice in self._notices:
+            if not notice.structured:
+                continue
+            for section in notice.sections:
+                words = [w for w in jieba.lcut(section.title) if re.fullmatch(r"[\u4e00-\u9fff]+", w)]
+                pairs = {a + b for a, b in zip(words, words[1:], strict=False) if len(a + b) >= 4}
+                pairs |= {w for w in words if len(w) >= 4}
+                found += [(p, section.number, notice.doc_id) for p in pairs]
+            if notice is self._notices[0]:
+                # the knowledge files' section words (checked against the titles at load)
+                for number, aliases in knowledge.section_words.items():
+                    found += [(w, number, notice.doc_id) for w in aliases]
+        return sorted(set(found), key=lambda f: -len(f[0]))
+
+    def tag(self, q: str) -> list[Span]:
+        spans: list[Span] = []
+
+        def free(start: int, end: int) -> bool:
+            return all(end <= s.start or start >= s.end for s in spans)
+
+        def add(span: Span) -> None:
+            if free(span.start, span.end):
+                spans.append(span)
+
+        for m in _TITLE.finditer(q):
+            for n in self._notices:
+                if m.group(1) in n.plan_title or m.group(1) in n.meta.title:
+                    add(Span(m.start(), m.end(), "title", n.doc_id, m.group(0)))
+        for alias in sorted(self._aliases, key=len, reverse=True):
+            for m in re.finditer(re.escape(alias), q):
+                add(Span(m.start(), m.end(), "unit", self._aliases[alias], alias))
+        for m in _SECTION_NUMBER.finditer(q):
+            add(Span(m.start(), m.end(), "section", str(chinese_number(m.group(1))), m.group(0)))
+        for m in _LAST.finditer(q):
+            add(Span(m.start(), m.end(), "last", "-1", m.group(0)))
+        for pattern in _TASK_REFS:
+            for m in pattern.finditer(q):
+                kind: SlotKind = "ordinal" if m.group(0).startswith("第") and "任务" not in m.group(0) else "task"
+                add(Span(m.start(), m.end(), kind, str(chinese_number(m.group(1))), m.group(0)))
+        for m in _YEAR.finditer(q):
+            add(Span(m.start(), m.end(), "year", m.group(1), m.group(0)))
+        for m in _RELATIVE_YEAR.finditer(q):
+            add(Span(m.start(), m.end(), "relative_year", m.group(0), m.group(0)))
+        self._tag_slips(q, spans, add)
+        self._tag_places(q, free, add)
+        for words, number, _doc in self._section_words:
+            for m in re.finditer(re.escape(words), q):
+                add(Span(m.start(), m.end(), "section", str(number), words))
+        return sorted(spans, key=lambda s: s.start)
+
+    def _tag_slips(self, q: str, spans: list[Span], add: Callable[[Span], None]) -> None:
+        """Unit-shaped words that are not a loaded unit: a slip of one (by sound), or an unknown unit."""
+        taken = [(s.start, s.end) for s in spans]
+        for m in _UNIT_SHAPE.finditer(q):
+            if any(m.start() < e and m.end() > s for s, e in taken):
+                continue
+            word = m.group(0)
+            # the shortest ending of the word that is a slip of an alias (城关局 in 我们城关局)
+            for start in range(len(word) - 2):
+                typed = word[start:]
+                target = next((self._aliases[a] for a in self._aliases if is_slip(typed, a)), None)
+                if target and _strip_level(typed) not in real_unit_names():
+                    add(Span(m.start() + start, m.end(), "unit", target, typed, corrected=True))
+                    break
+            else:
+                add(Span(m.start(), m.end(), "unknown_unit", word, word))
+
+    def _tag_places(self, q: str, free: Callable[[int, int], bool], add: Callable[[Span], None]) -> None:
+        """Places: a loaded notice's place picks that notice; any other place (a jieba place name ending in a level
+        word, or 全国 / 全省 above the notices' level) is one the notices do not cover."""
+        for place, doc in self._places.items():
+            for m in re.finditer(re.escape(place), q):
+                add(Span(m.start(), m.end(), "place", doc, place))
+        for m in _WHOLE_AREA.finditer(q):
+            if _WHOLE_LEVEL[m.group(0)] > min(self._levels, default=1):
+                add(Span(m.start(), m.end(), "place", "", m.group(0)))
+        position = 0
+        for pair in jieba.posseg.cut(q):
+            word, flag = pair.word, pair.flag
+            start, position = position, position + len(word)
+            if (len(word) >= 3 and word.endswith(_PLACE_SUFFIX) and flag in ("ns", "nr", "nrt", "nz")
+                    and free(start, position) and word not in self._places):
+                add(Span(start, position, "place", "", word))
+
+
+def template(q: str, spans: Sequence[Span]) -> str:
+    """The question with each slot replaced by its placeholder (「Ｕ和Ｕ共同负责哪些任务」)."""
+    out, last = [], 0
+    for s in sorted(spans, key=lambda s: s.start):
+        out += [q[last:s.start], PLACEHOLDER[s.kind]]
+        last = s.end
+    out.append(q[last:])
+    return "".join(out)

@@ -1,0 +1,321 @@
+"""Understanding a question: tag its slots from the loaded documents, classify the operation on the templated
+question, apply the few unambiguous rules (and / or / but-not, role, superlatives, ordinals), and resolve what it
+leans on in the conversation (the plans and the references the user saw)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ..ingest.knowledge import Knowledge
+from ..ingest.normalize import normalize_question
+from ..ingest.units import UnitDirectory
+from ..records import Notice, Ref, Role, RoleFilter
+from .classify import OpClassifier, load_bank
+from .plan import Combine, Op, Order, Plan, Rank, Turn
+from .tagger import Span, Tagger, chinese_number, template
+
+_LEAD = re.compile(r"牵头|主办|主责|主抓|带头")
+_ASSIST = re.compile(r"协办|配合|协助|辅助|协同")
+_ANY_ROLE = re.compile(r"负责|承担|涉及|有份|参与")
+_AND = re.compile(r"共同|一起|都(有|参与|负责|在|牵头|主办|协办)|联合|同时|都有份|合作|均")
+_OR = re.compile(r"或者|或是|或")
+_NOT = re.compile(r"不|没|未|除了|除去|排除|以外|之外")
+_SUPERLATIVE = re.compile(r"最多|最少|第[一二三四五六七八九十\d]+多|最忙|排名|排序|排个序|谁.{0,6}多|哪个.{0,8}更?多|更多|比.{0,12}多")
+_NTH = re.compile(r"第([一二三四五六七八九十\d]+)(多|名)")
+_EXACTLY = re.compile(r"只(?:牵头|主办|负责|协办|承担|参与)?了?([一二两三四五\d])项")
+_LEAST = re.compile(r"最少|最低")
+_FOLLOWUP = re.compile(r"^(那|那么|还有|另外|其中|这些|它们|它|他们|这个|这项|其)|呢[??]?$|其中|这些|上述|以上")
+_DEICTIC = re.compile(r"这项|这一项|这条|这一条|该项|此项|这个任务|这件事|这个事|这事|它|这个")
+_LISTLIKE = (Op.LIST, Op.SECTION, Op.TOPIC, Op.COUNT)
+_RELATION = re.compile(r"有关|相关|涉及|关于|方面|里哪些|中哪些|里面哪些|里有哪些|中有哪些|跟.{1,12}有关")
+_SPLIT = re.compile(r"(?<=[??;;。])")
+_INJECTION = re.compile(
+    r"(忽略|无视|忘记|忘掉|不要理会|不用管|跳过).{0,12}(指令|提示|规则|设定|要求|限制|上面|之前|以上|前面|上述)|"
+    r"system\s*prompt|系统提示|提示词|越狱|你现在是|扮演|假装你|开发者模式|"
+    r"ignore\s+(all|any|the|previous|above)|disregard|jailbreak|\bDAN\b", re.I)
+_METADATA: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("doc_number", re.compile(r"文号|发文字号|文件号|字号|发文号")),
+    ("index_number", re.compile(r"索引号")),
+    ("meeting", re.compile(r"会议|人大|政府工作报告")),
+    ("keywords", re.compile(r"关键词|关键字|主题词")),
+    ("addressees", re.compile(r"发给|主送|印发给|下发给|发送给|发往|哪些单位收|受文|对象是")),
+    ("date", re.compile(r"什么时候|何时|哪天|日期|时间|几月|几号")),
+    ("publisher", re.compile(r"发布机构|发文机关|发文单位|发布|印发|谁发|落款|发的")),
+    ("classification", re.compile(r"分类|体裁|公文种类|文种")),
+    ("public", re.compile(r"公开")),
+    ("title", re.compile(r"标题|文件名|名称|叫什么|全称")),
+)
+_FILLER = re.compile(
+    r"\d{4}年|方案里|方案中|[\W_\d]|请问|哪些|哪个|什么|多少|怎么|如何|是否|有没有|能不能|可以|可不可以|负责|牵头|主办|协办|参与|配合|协助|承担|任务|工作|"
+    r"一共|总共|共有|几项|几个|几|项|呢|吗|吧|啊|的|了|是|有|都|和|与|及|那|么|其中|这些|它们|它|这|还|部分|单位|部门|谁|由|要|做|在|今年|全年|"
+    r"[ＵＴＮＳＹＰＤ]|相关|有关|涉及|关于|方面|里|中|跟|同|一起|共同|但|不|没|或者|或|以外|除了|自己|具体|帮我|看看|查|我们|我是|局"
+)
+
+
+def role_of(q: str) -> RoleFilter:
+    lead, assist = bool(_LEAD.search(q)), bool(_ASSIST.search(q))
+    if lead and not assist:
+        return Role.LEAD
+    if assist and not lead:
+        return Role.ASSIST
+    return None
+
+
+def content(q: str) -> str:
+    """What is left of a question once question words, slots and unit verbs are taken out."""
+    return _FILLER.sub("", q)
+
+
+class Planner:
+    """Question (+ the conversation's earlier turns) -> Plan; pure text logic over the loaded records."""
+
+    def __init__(self, notices: Sequence[Notice], units: UnitDirectory, knowledge: Knowledge | None,
+                 max_chars: int, classifier: OpClassifier | None = None) -> None:
+        if max_chars <= 0:
+            raise ValueError(f"max_chars must be greater than 0, got {max_chars}")
+        self._notices = tuple(notices)
+        self._units = units
+        self._max_chars = max_chars
+        self.tagger = Tagger(self._notices, units, knowledge)
+        self.classifier = classifier or OpClassifier(load_bank())
+        self._years = {n.year: n.doc_id for n in self._notices if n.year}
+
+    # -- entry ----------------------------------------------------------------------------------------------
+    def plan(self, question: str, turns: Sequence[Turn] = ()) -> Plan:
+        if len(question) > 4 * self._max_chars:
+            # refuse before normalising: a 10 MB paste must not cost a 10 MB conversion
+            return Plan(Op.INVALID, question[:40], reason="too_long")
+        q = normalize_question(question)
+        if not q or not re.search(r"[\w\u4e00-\u9fff]", q):
+            return Plan(Op.INVALID, q, reason="empty")
+        if len(q) > self._max_chars:
+            return Plan(Op.INVALID, q, reason="too_long")
+        if re.search(r"[A-Za-z]{3,}", q) and not re.search(r"[\u4e00-\u9fff]", q):
+            if re.fullmatch(r"(hi|hello|hey|help)[\s!.?,]*", q, re.I):
+                return Plan(Op.HELP, q, label="help")
+            return Plan(Op.REFUSE, q, reason="language")
+        if m := _INJECTION.search(q):
+            return Plan(Op.REFUSE, q, reason="injection", subject=m.group(0))
+        clauses = [c for c in _SPLIT.split(q) if len(content(c)) >= 2 or len(c) >= 4]
+        if len(clauses) > 1:
+            parts: list[Plan] = []
+            context = list(turns)
+            for clause in clauses:
+                part = self._plan_clause(clause, context)
+                parts.append(part)
+                context.append(Turn(part, part.tasks))
+            return Plan(Op.MULTI, q, parts=tuple(parts), label="multi")
+        return self._plan_clause(q, turns)
+
+    # -- one clause -----------------------------------------------------------------------------------------
+    def _plan_clause(self, q: str, turns: Sequence[Turn]) -> Plan:
+        spans = self.tagger.tag(q)
+        templated = template(q, spans)
+        label = self.classifier.classify(templated)
+        base = Plan(Op.FACT, q, query=q, focus=q, label=label)
+        docs, refusal = self._docs(spans, base)
+        if refusal is not None:
+            return refusal
+        base = replace(base, docs=docs, caveat=self._caveat(spans))
+        units = tuple(dict.fromkeys(s.value for s in spans if s.kind == "unit"))
+        if _SUPERLATIVE.search(q) and (len(units) >= 2 or not content(q).strip() or label.startswith("rank")):
+            return self._rank(base, spans, units, label)
+        if label in ("units_list", "units_count"):
+            return self._units_plan(base, spans, units, turns, count=label == "units_count")
+        if label.startswith("rank"):
+            return self._rank(base, spans, units, label)
+        if label.startswith("task"):
+            return self._task_plan(base, spans, turns, label)
+        if label.startswith("section"):
+            sections = self._sections(spans)
+            if sections:
+                if units:
+                    return self._units_plan(base, spans, units, turns, count=label == "section_count")
+                return replace(base, op=Op.SECTION, sections=sections, count=label == "section_count")
+            return self._retrieval_plan(replace(base, label="topic"), spans, turns)
+        if label == "plan_count":
+            field = "parts" if re.search(r"部分|块", q) else "tasks"
+            return replace(base, op=Op.COUNT, field=field, count=True)
+        if label == "plan_lead_only":
+            return replace(base, op=Op.COUNT, field="lead_only", count=True)
+        if label == "metadata":
+            return self._metadata(base)
+        if label == "help":
+            return replace(base, op=Op.HELP)
+        if label == "creative":
+            return replace(base, op=Op.REFUSE, reason="creative")
+        if label == "person":
+            return replace(base, op=Op.REFUSE, reason="person")
+        return self._retrieval_plan(base, spans, turns)
+
+    def _docs(self, spans: Sequence[Span], base: Plan) -> tuple[tuple[str, ...], Plan | None]:
+        """The documents the question names by title, year or place; a place or year not loaded is refused."""
+        named: list[str] = []
+        for s in spans:
+            if s.kind == "title" or (s.kind == "place" and s.value):
+                named.append(s.value)
+            elif s.kind == "place":
+                return (), replace(base, op=Op.REFUSE, reason="place", subject=s.text)
+            elif s.kind == "year":
+                if s.value not in self._years:
+                    return (), replace(base, op=Op.REFUSE, reason="year", subject=f"{s.value}年")
+                named.append(self._years[s.value])
+        return tuple(dict.fromkeys(named)), None
+
+    def _caveat(self, spans: Sequence[Span]) -> str:
+        relative = [s.text for s in spans if s.kind == "relative_year"]
+        if not relative:
+            return ""
+        years = "、".join(sorted({f"{n.year}年" for n in self._notices if n.year})) or "本年度"
+        return f"通知只涉及{years}的目标任务,没有{'、'.join(dict.fromkeys(relative))}的内容;其中相关的是:"
+
+    def _sections(self, spans: Sequence[Span]) -> tuple[int, ...]:
+        return tuple(dict.fromkeys(int(s.value) for s in spans if s.kind == "section"))
+
+    # -- operations -----------------------------------------------------------------------------------------
+    def _units_plan(self, base: Plan, spans: Sequence[Span], units: tuple[str, ...], turns: Sequence[Turn],
+                    count: bool) -> Plan:
+        q = base.question
+        if not units:
+            unknown = [s.text for s in spans if s.kind == "unknown_unit"]
+            if unknown:
+                return replace(base, op=Op.REFUSE, reason="unknown_unit", subject=unknown[0])
+            if "街道" in q:
+                streets = tuple(u.name for u in self._units.units.values() if u.kind == "group" and "街道" in u.name)
+                return replace(base, op=Op.LIST, units=streets, role=role_of(q), count=count,
+                               reading="按“各街道(统称)”理解")
+            previous = _last(turns, (Op.LIST,))
+            if previous is not None:
+                role = role_of(q)
+                return replace(previous.plan, question=q, role=role if role is not None else previous.plan.role,
+                               count=count or bool(re.search(r"几|多少", q)), label=base.label)
+            if turns and (t := _last(turns, _LISTLIKE)) is not None:
+                return self._within(base, t)
+            return self._retrieval_plan(replace(base, label="topic"), spans, turns)
+        corrected = [s for s in spans if s.kind == "unit" and s.corrected]
+        include, exclude = self._split_not(q, spans, units)
+        combine = Combine.EACH
+        if len(include) >= 2:
+            combine = Combine.AND if _AND.search(q) else Combine.OR if _OR.search(q) else Combine.EACH
+        first_out = min((s.start for s in spans if s.kind == "unit" and s.value in exclude), default=len(q))
+        role = role_of(q[:first_out])
+        topic = ""
+        if _RELATION.search(q):
+            rest = content(_RELATION.sub(" ", template(q, spans)))
+            topic = rest if len(rest) >= 2 else ""
+        reading = ""
+        if corrected:
+            reading = "、".join(f"“{s.text}”按“{s.value}”理解" for s in corrected)
+        return replace(base, op=Op.LIST, units=include, exclude=exclude, combine=combine, role=role,
+                       sections=self._sections(spans), topic=topic, count=count, reading=reading)
+
+    @staticmethod
+    def _split_not(q: str, spans: Sequence[Span], units: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """「X主办但Y不参与」「除了Y」: the units a negation governs are taken out."""
+        unit_spans = [s for s in spans if s.kind == "unit"]
+        if len(units) < 2 or not _NOT.search(q):
+            return units, ()
+        exclude: list[str] = []
+        for i, s in enumerate(unit_spans):
+            before = q[unit_spans[i - 1].end if i else 0:s.start]
+            after = q[s.end:unit_spans[i + 1].start if i + 1 < len(unit_spans) else len(q)]
+            if re.search(r"除了|除去|排除|但|而", before) or re.search(r"^.{0,3}(不|没|未)|^.{0,2}(以外|之外)", after):
+                exclude.append(s.value)
+        include = tuple(u for u in units if u not in exclude)
+        return (include, tuple(exclude)) if include else (units, ())
+
+    def _rank(self, base: Plan, spans: Sequence[Span], units: tuple[str, ...], label: str) -> Plan:
+        q = base.question
+        over = "sections" if label == "rank_sections" or (self._sections(spans) and not units) else "units"
+        nth = 1
+        if m := _NTH.search(q):
+            nth = chinese_number(m.group(1))
+        equals = chinese_number(m.group(1)) if (m := _EXACTLY.search(q)) else 0
+        kind = next((k for k in ("街道", "管委会") if k in q), "")
+        include, exclude = self._split_not(q, spans, units) if units else ((), ())
+        if exclude and not include:
+            include = ()
+        if re.search(r"除了|除去|以外|之外", q) and units:
+            include, exclude = (), units
+        rank = Rank(over=over, order=Order.LEAST if _LEAST.search(q) else Order.MOST, nth=nth, equals=equals,
+                    kind=kind)
+        return replace(base, op=Op.RANK, units=include, exclude=exclude, role=role_of(q), rank=rank,
+                       sections=self._sections(spans), label="rank_" + over)
+
+    def _task_plan(self, base: Plan, spans: Sequence[Span], turns: Sequence[Turn], label: str) -> Plan:
+        field = label.removeprefix("task_")
+        refs: Sequence[Ref] | None = self._task_refs(spans, turns, base.docs)
+        if refs is None:
+            previous = turns[-1] if turns else None
+            if previous is not None and previous.refs and (_DEICTIC.search(base.question) or not content(base.question)):
+                refs = previous.refs[:1] if previous.plan.op in (Op.TASK, Op.FACT, Op.WHO) else previous.refs[:3]
+            elif field == "who":
+                return self._retrieval_plan(replace(base, label="who"), spans, turns)
+            elif field == "section":
+                return self._retrieval_plan(replace(base, label="topic_section"), spans, turns)
+            else:
+                return self._retrieval_plan(replace(base, label="fact"), spans, turns)
+        if not refs:
+            return replace(base, op=Op.REFUSE, reason="no_task", subject=_task_words(spans))
+        return replace(base, op=Op.TASK, tasks=tuple(refs), field=field, role=role_of(base.question))
+
+    def _task_refs(self, spans: Sequence[Span], turns: Sequence[Turn], docs: Sequence[str]) -> list[Ref] | None:
+        """Task references: 任务38 / 38号 by number; 第二项 / 最后一项 into the last list the user saw (or the plan's
+        own numbering when there is none); None when the question names no task."""
+        wanted = [s for s in spans if s.kind in ("task", "ordinal", "last")]
+        if not wanted:
+            return None
+        shown = next((t.refs for t in reversed(turns) if len(t.refs) >= 2), ())
+        notices = [n for n in self._notices if not docs or n.doc_id in docs]
+        refs: list[Ref] = []
+        for s in wanted:
+            number = int(s.value)
+            if s.kind == "last":
+                refs += [shown[-1]] if shown else [n.tasks[-1].ref for n in notices if n.tasks]
+            elif s.kind == "ordinal" and shown and 1 <= number <= len(shown):
+                refs.append(shown[number - 1])
+            else:
+                refs += [Ref(n.doc_id, number) for n in notices if any(t.number == number for t in n.tasks)]
+        return list(dict.fromkeys(refs))
+
+    def _metadata(self, base: Plan) -> Plan:
+        q = base.question
+        overview = re.search(r"讲|说了|主要内容|概括|总结|简介|介绍|关于什么", q)
+        field = next((f for f, pattern in _METADATA if pattern.search(q)), "overview")
+        return replace(base, op=Op.METADATA, field="overview" if overview and field == "title" else field)
+
+    def _within(self, base: Plan, turn: Turn) -> Plan:
+        """「其中哪些和X有关」 after a list: the tasks of that list about the new words."""
+        return replace(base, op=Op.TOPIC, tasks=turn.refs, topic=content(_RELATION.sub(" ", base.question)),
+                       query=base.question)
+
+    def _retrieval_plan(self, base: Plan, spans: Sequence[Span], turns: Sequence[Turn]) -> Plan:
+        """Who / fact / topic / which part: retrieval over the tasks, leaning on the conversation when the
+        question is elliptical (「那共享泊位呢?」「谁牵头?」)."""
+        q = base.question
+        op = {"who": Op.WHO, "topic": Op.TOPIC, "topic_section": Op.FACT}.get(base.label, Op.FACT)
+        field = "which_section" if base.label == "topic_section" else ""
+        plan = replace(base, op=op, field=field, role=role_of(q) if op is Op.WHO else None)
+        own = content(template(q, spans))
+        if turns and (_FOLLOWUP.search(q) or not own or _DEICTIC.search(q)):
+            previous = turns[-1]
+            if previous.refs and (not own or _DEICTIC.search(q)) and op in (Op.WHO, Op.FACT):
+                # 「谁牵头?」「这个归哪个部门管?」: about what the last answer showed
+                fld = "who" if op is Op.WHO else ("section" if field else "content")
+                refs = previous.refs[:1] if previous.plan.op in (Op.TASK, Op.FACT, Op.WHO) else previous.refs[:3]
+                return replace(plan, op=Op.TASK, tasks=refs, field=fld)
+            if previous.plan.op in (Op.FACT, Op.WHO, Op.TOPIC):
+                op = previous.plan.op if base.label not in ("who", "topic_section") else op
+                return replace(plan, op=op, query=f"{previous.plan.query} {q}", focus=q if own else previous.plan.focus,
+                               docs=plan.docs or previous.plan.docs)
+        return plan
+
+
+def _last(turns: Sequence[Turn], ops: Sequence[Op]) -> Turn | None:
+    return turns[-1] if turns and turns[-1].plan.op in ops else None
+
+
+def _task_words(spans: Sequence[Span]) -> str:
+    return "、".join(s.text for s in spans if s.kind in ("task", "ordinal", "last"))
