@@ -17,7 +17,7 @@ from langchain_core.embeddings import Embeddings
 
 from .answer.backends import Generator, make_generator
 from .answer.compose import Citer, Composed, Composer, join
-from .answer.evidence import TIME_SAID, WHEN_ASK, EvidenceSelector
+from .answer.evidence import MONEY_ASK, MONEY_SAID, TIME_SAID, WHEN_ASK, EvidenceSelector
 from .answer.generation import GenerationStats, GroundedGeneration
 from .answer.messages import Examples, help_text, invalid_text, refusal_text
 from .index.chunks import chunks_of
@@ -311,6 +311,8 @@ class Assistant:
         if WHEN_ASK.search(plan.question) and not any(TIME_SAID.search(q) for _, q in quoted):
             # a "when" the notice does not answer: say so plainly, then what it does say
             lines = [self.compose.no_time(self._by_id[picked[0].task.doc_id])]
+        elif MONEY_ASK.search(plan.question) and not any(MONEY_SAID.search(q) for _, q in quoted):
+            lines = ["通知没有写明具体金额或收费标准。相关内容:"]
         if plan.caveat:
             lines = [plan.caveat, *[line for line in lines if line != "根据通知:"]]
         lines += [self.compose.fact_line(task, sentence) for task, sentence in quoted]

@@ -197,7 +197,8 @@ class Tagger:
                     add(Span(m.start() + start, m.end(), "unit", target, typed, corrected=True))
                     break
             else:
-                add(Span(m.start(), m.end(), "unknown_unit", word, word))
+                if _looks_like_unit(word):
+                    add(Span(m.start(), m.end(), "unknown_unit", word, word))
 
     def _tag_places(self, q: str, free: Callable[[int, int], bool], add: Callable[[Span], None]) -> None:
         """Places: a loaded notice's place picks that notice; any other place (a jieba place name ending in a level
@@ -215,6 +216,18 @@ class Tagger:
             if (len(word) >= 3 and word.endswith(_PLACE_SUFFIX) and flag in ("ns", "nr", "nrt", "nz")
                     and free(start, position) and word not in self._places):
                 add(Span(start, position, "place", "", word))
+
+
+_STRONG_SUFFIX = re.compile(r"(?:局|管委会|委员会|办公室|分局|大队)$")
+_NOT_A_NAME = re.compile(r"哪|什么|谁|怎|啥|几|多少|负责|主办|协办|牵头|的|了|是|有|和|与|在")
+
+
+def _looks_like_unit(word: str) -> bool:
+    """A real unit's name (体育局, 区民宗局), or a name-shaped word with a unit's ending and no question words."""
+    bare = _strip_level(word)
+    if any(bare.endswith(name) for name in real_unit_names()):
+        return True
+    return bool(_STRONG_SUFFIX.search(word)) and len(bare) >= 3 and not _NOT_A_NAME.search(word)
 
 
 def template(q: str, spans: Sequence[Span]) -> str:

@@ -42,9 +42,9 @@ _METADATA: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("keywords", re.compile(r"关键词|关键字|主题词")),
     ("addressees", re.compile(r"发给|主送|印发给|下发给|发送给|发往|哪些单位收|受文|对象是")),
     ("date", re.compile(r"什么时候|何时|哪天|日期|时间|几月|几号")),
+    ("public", re.compile(r"公开")),
     ("publisher", re.compile(r"发布机构|发文机关|发文单位|发布|印发|谁发|落款|发的")),
     ("classification", re.compile(r"分类|体裁|公文种类|文种")),
-    ("public", re.compile(r"公开")),
     ("title", re.compile(r"标题|文件名|名称|叫什么|全称")),
 )
 _FILLER = re.compile(
@@ -98,7 +98,13 @@ class Planner:
             return Plan(Op.REFUSE, q, reason="language")
         if m := _INJECTION.search(q):
             return Plan(Op.REFUSE, q, reason="injection", subject=m.group(0))
-        clauses = [c for c in _SPLIT.split(q) if len(content(c)) >= 2 or len(c) >= 4]
+        clauses: list[str] = []
+        for clause in (c for c in _SPLIT.split(q) if c.strip()):
+            # 「…最多?有几项?」: a clause with no words of its own belongs to the one before
+            if clauses and len(content(clause)) < 2:
+                clauses[-1] += clause
+            else:
+                clauses.append(clause)
         if len(clauses) > 1:
             parts: list[Plan] = []
             context = list(turns)
@@ -118,10 +124,20 @@ class Planner:
         docs, refusal = self._docs(spans, base)
         if refusal is not None:
             return refusal
+        relative = [s.text for s in spans if s.kind == "relative_year"]
+        if relative and not re.search(r"今年|本年|当年|全年", q) and not docs:
+            # 「去年完成了多少?」: the year asked about is not a loaded notice's
+            return replace(base, op=Op.REFUSE, reason="year", subject=relative[0])
         base = replace(base, docs=docs, caveat=self._caveat(spans))
         units = tuple(dict.fromkeys(s.value for s in spans if s.kind == "unit"))
         if _SUPERLATIVE.search(q) and (len(units) >= 2 or not content(q).strip() or label.startswith("rank")):
             return self._rank(base, spans, units, label)
+        previous = turns[-1].plan if turns else None
+        if (previous is not None and previous.op is Op.LIST and not units and not content(q)
+                and not any(s.kind in ("task", "ordinal", "last") for s in spans)
+                and (role_of(q) is not None or re.search(r"几|多少", q))):
+            # 「它协办了什么?」「其中牵头的有几项?」 after a unit's list: the same units, the role now asked
+            return self._units_plan(base, spans, units, turns, count=bool(re.search(r"几|多少", q)))
         if label in ("units_list", "units_count"):
             return self._units_plan(base, spans, units, turns, count=label == "units_count")
         if label.startswith("rank"):
@@ -130,11 +146,16 @@ class Planner:
             return self._task_plan(base, spans, turns, label)
         if label.startswith("section"):
             sections = self._sections(spans)
+            if not sections and previous is not None and re.search(r"这|该|此|上述", q):
+                sections = previous.sections  # 「这部分有几项任务?」
             if sections:
                 if units:
                     return self._units_plan(base, spans, units, turns, count=label == "section_count")
                 return replace(base, op=Op.SECTION, sections=sections, count=label == "section_count")
             return self._retrieval_plan(replace(base, label="topic"), spans, turns)
+        if label == "plan_count" and (units or self._sections(spans)):
+            return (self._units_plan(base, spans, units, turns, count=True) if units
+                    else replace(base, op=Op.SECTION, sections=self._sections(spans), count=True))
         if label == "plan_count":
             field = "parts" if re.search(r"部分|块", q) else "tasks"
             return replace(base, op=Op.COUNT, field=field, count=True)
@@ -228,7 +249,8 @@ class Planner:
 
     def _rank(self, base: Plan, spans: Sequence[Span], units: tuple[str, ...], label: str) -> Plan:
         q = base.question
-        over = "sections" if label == "rank_sections" or (self._sections(spans) and not units) else "units"
+        parts = bool(self._sections(spans)) or bool(re.search(r"部分|板块|哪一块|几块", q))
+        over = "sections" if label == "rank_sections" or (parts and not units) else "units"
         nth = 1
         if m := _NTH.search(q):
             nth = chinese_number(m.group(1))
