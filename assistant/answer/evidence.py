@@ -25,6 +25,8 @@ _NO_COVERAGE = 0.2
 _DENSE_BAND = 0.015
 _NUMBER = re.compile(r"\d")
 NUMBER_ASK = re.compile(r"多少|几[个家项部张名件所条栋次]|百分之|比例|增长|规模|面积|金额")
+# A question longer than this is judged by its best-covered clause.
+_LONG = 30
 # Questions that ask when, and the time expressions that would answer them (the plan mostly gives none: its
 # targets are for the plan's year as a whole).
 WHEN_ASK = re.compile(r"什么时候|啥时候|何时|哪天|几月|几号|哪个月|什么时间|多久")
@@ -93,11 +95,8 @@ class EvidenceSelector:
                        if ref.doc_id in docs and ref not in seen and (not within or ref in within)]
         if not ranked:
             return ranked, []
-        weights = self.weights(self._lexicon.expand(plan.focus or plan.query))
-        total = sum(weights.values())
-        scored = [Scored(t, i, *self._coverage(t, weights, total))
-                  for i, t in enumerate(ranked if listing else ranked[:10])]
-        best = max(scored, key=lambda s: (s.strength - 0.03 * min(s.rank, 10), -s.rank))
+        pool = ranked if listing else ranked[:10]
+        scored, best = self._score(pool, self._asking_clause(plan.focus or plan.query, pool))
         dense = {h.chunk.ref: h.score for h in dense_hits if h.chunk.kind == "task"}
         top_dense = max((v for ref, v in dense.items() if ref.doc_id in docs), default=0.0)
         if best.coverage < _NO_COVERAGE or (best.coverage < _MIN_COVERAGE and top_dense < _MIN_DENSE):
@@ -123,6 +122,20 @@ class EvidenceSelector:
             keep = [s for s in keep if _NUMBER.search(self.best_clause(s.task, plan.focus))] or keep
         keep.sort(key=lambda s: s.rank)
         return ranked, keep if listing else keep[:8]
+
+    def _score(self, pool: Sequence[Task], focus: str) -> tuple[list[Scored], Scored]:
+        weights = self.weights(self._lexicon.expand(focus))
+        total = sum(weights.values())
+        scored = [Scored(t, i, *self._coverage(t, weights, total)) for i, t in enumerate(pool)]
+        return scored, max(scored, key=lambda s: (s.strength - 0.03 * min(s.rank, 10), -s.rank))
+
+    def _asking_clause(self, focus: str, pool: Sequence[Task]) -> str:
+        """A long, rambling question is judged by its clause the notice covers best (the story around it would
+        dilute any coverage share); a short one as a whole."""
+        clauses = [c for c in re.split(r"[,,。!!??;;]", focus) if len(c) >= 4]
+        if len(focus) <= _LONG or len(clauses) < 2:
+            return focus
+        return max(clauses, key=lambda c: self._score(pool, c)[1].coverage)
 
     def weights(self, text: str) -> dict[str, float]:
         """IDF weight of each character bigram of the text's content words (rare in the notice = telling)."""

@@ -146,6 +146,16 @@ class Tagger:
                     found += [(w, number, notice.doc_id) for w in aliases]
         return sorted(set(found), key=lambda f: -len(f[0]))
 
+    def section_by_title(self, q: str) -> tuple[int, ...]:
+        """The part whose title shares most character pairs with the question's words (「讲科技创新的那个部分」),
+        when the question asks for a part without naming it."""
+        grams = {q[i:i + 2] for i in range(len(q) - 1)} - {"部分", "那个", "有什", "什么", "哪些", "任务", "多少"}
+        scores = sorted(((len(grams & {s.title[i:i + 2] for i in range(len(s.title) - 1)}), s.number)
+                         for n in self._notices for s in n.sections), reverse=True)
+        if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+            return ()  # no title shares a pair, or two share as many: not a reading to guess
+        return (scores[0][1],)
+
     def tag(self, q: str) -> list[Span]:
         spans: list[Span] = []
 

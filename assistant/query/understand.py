@@ -22,7 +22,8 @@ _ANY_ROLE = re.compile(r"负责|承担|涉及|有份|参与")
 _AND = re.compile(r"共同|一起|都(有|参与|负责|在|牵头|主办|协办)|联合|同时|都有份|合作|均")
 _OR = re.compile(r"或者|或是|或")
 _NOT = re.compile(r"不|没|未|除了|除去|排除|以外|之外")
-_SUPERLATIVE = re.compile(r"最多|最少|第[一二三四五六七八九十\d]+多|最忙|排名|排序|排个序|谁.{0,6}多|哪个.{0,8}更?多|更多|比.{0,12}多")
+_SUPERLATIVE = re.compile(r"最多|最少|第[一二三四五六七八九十\d]+多|最忙|排名|排序|排个序|更多|谁.{0,6}多(?!少)|"
+                          r"哪个.{0,8}更?多(?!少)|比(?!例|重|率).{0,12}多(?!少)")
 _NTH = re.compile(r"第([一二三四五六七八九十\d]+)(多|名)")
 _EXACTLY = re.compile(r"只(?:牵头|主办|负责|协办|承担|参与)?了?([一二两三四五\d])项")
 _LEAST = re.compile(r"最少|最低")
@@ -30,6 +31,7 @@ _FOLLOWUP = re.compile(r"^(那|那么|还有|另外|其中|这些|它们|它|他
 _DEICTIC = re.compile(r"这项|这一项|这条|这一条|该项|此项|这个任务|这件事|这个事|这事|它|这个")
 _LISTLIKE = (Op.LIST, Op.SECTION, Op.TOPIC, Op.COUNT)
 _RELATION = re.compile(r"有关|相关|涉及|关于|方面|里哪些|中哪些|里面哪些|里有哪些|中有哪些|跟.{1,12}有关")
+_EACH = re.compile(r"^(.{2,30}?)分别(.*)$")
 _SPLIT = re.compile(r"(?<=[??;;。])")
 _INJECTION = re.compile(
     r"(忽略|无视|忘记|忘掉|不要理会|不用管|跳过).{0,12}(指令|提示|规则|设定|要求|限制|上面|之前|以上|前面|上述)|"
@@ -54,7 +56,16 @@ _FILLER = re.compile(
 )
 
 
+_NOT_LEAD = re.compile(r"(不是|并非|非|不|没有?)(由其|自己)?(牵头|主办|主责)")
+_NOT_ASSIST = re.compile(r"(不是|并非|非|不|没有?)(协办|配合)")
+
+
 def role_of(q: str) -> RoleFilter:
+    """The role a question asks for: 主办 / 协办, with 「参与但不是牵头」 read as assisting."""
+    if _NOT_LEAD.search(q) and not _NOT_ASSIST.search(q):
+        return Role.ASSIST
+    if _NOT_ASSIST.search(q) and not _NOT_LEAD.search(q):
+        return Role.LEAD
     lead, assist = bool(_LEAD.search(q)), bool(_ASSIST.search(q))
     if lead and not assist:
         return Role.LEAD
@@ -120,17 +131,21 @@ class Planner:
         spans = self.tagger.tag(q)
         templated = template(q, spans)
         label = self.classifier.classify(templated)
-        base = Plan(Op.FACT, q, query=q, focus=q, label=label)
+        # places, years and titles choose the documents; they are not words to find in a task
+        own = _without(q, [s for s in spans if s.kind in ("place", "year", "title")])
+        base = Plan(Op.FACT, q, query=own, focus=own, label=label)
         docs, refusal = self._docs(spans, base)
         if refusal is not None:
             return refusal
         relative = [s.text for s in spans if s.kind == "relative_year"]
         if relative and not re.search(r"今年|本年|当年|全年", q) and not docs:
             # 「去年完成了多少?」: the year asked about is not a loaded notice's
-            return replace(base, op=Op.REFUSE, reason="year", subject=relative[0])
+            return replace(base, op=Op.REFUSE, reason="year", subject=relative[0],
+                           query=_without(base.query, [s for s in spans if s.kind == "relative_year"]))
         base = replace(base, docs=docs, caveat=self._caveat(spans))
         units = tuple(dict.fromkeys(s.value for s in spans if s.kind == "unit"))
-        if _SUPERLATIVE.search(q) and (len(units) >= 2 or not content(q).strip() or label.startswith("rank")):
+        groups = [u for u in units if self._units.units[u].kind == "group"]
+        if _SUPERLATIVE.search(q) and (len(units) != 1 or groups):
             return self._rank(base, spans, units, label)
         previous = turns[-1].plan if turns else None
         if (previous is not None and previous.op is Op.LIST and not units and not content(q)
@@ -144,10 +159,14 @@ class Planner:
             return self._rank(base, spans, units, label)
         if label.startswith("task"):
             return self._task_plan(base, spans, turns, label)
+        if label == "topic" and re.search(r"(那|这|哪)(个|一)?(部分|板块)", q) and not units:
+            label = "section_count" if re.search(r"几|多少", q) else "section_list"
         if label.startswith("section"):
             sections = self._sections(spans)
             if not sections and previous is not None and re.search(r"这|该|此|上述", q):
                 sections = previous.sections  # 「这部分有几项任务?」
+            if not sections:
+                sections = self.tagger.section_by_title(q)  # 「讲科技创新的那个部分」
             if sections:
                 if units:
                     return self._units_plan(base, spans, units, turns, count=label == "section_count")
@@ -169,6 +188,13 @@ class Planner:
             return replace(base, op=Op.REFUSE, reason="creative")
         if label == "person":
             return replace(base, op=Op.REFUSE, reason="person")
+        if (m := _EACH.search(q)) and not units and base.label in ("fact", "who"):
+            # 「GDP和社零分别要增长多少」: one question per thing named before 分别
+            things = [t for t in re.split(r"[和与及、,,]", m.group(1)) if t.strip()]
+            if len(things) >= 2:
+                parts = tuple(self._retrieval_plan(replace(base, query=t + m.group(2), focus=t + m.group(2)), (), ())
+                              for t in things)
+                return Plan(Op.MULTI, q, parts=parts, label="multi")
         return self._retrieval_plan(base, spans, turns)
 
     def _docs(self, spans: Sequence[Span], base: Plan) -> tuple[tuple[str, ...], Plan | None]:
@@ -256,6 +282,7 @@ class Planner:
             nth = chinese_number(m.group(1))
         equals = chinese_number(m.group(1)) if (m := _EXACTLY.search(q)) else 0
         kind = next((k for k in ("街道", "管委会") if k in q), "")
+        units = tuple(u for u in units if self._units.units[u].kind != "group")
         include, exclude = self._split_not(q, spans, units) if units else ((), ())
         if exclude and not include:
             include = ()
@@ -321,18 +348,25 @@ class Planner:
         field = "which_section" if base.label == "topic_section" else ""
         plan = replace(base, op=op, field=field, role=role_of(q) if op is Op.WHO else None)
         own = content(template(q, spans))
-        if turns and (_FOLLOWUP.search(q) or not own or _DEICTIC.search(q)):
+        if turns and (_FOLLOWUP.search(q) or len(own) <= 2 or _DEICTIC.search(q)):
             previous = turns[-1]
             if previous.refs and (not own or _DEICTIC.search(q)) and op in (Op.WHO, Op.FACT):
                 # 「谁牵头?」「这个归哪个部门管?」: about what the last answer showed
                 fld = "who" if op is Op.WHO else ("section" if field else "content")
                 refs = previous.refs[:1] if previous.plan.op in (Op.TASK, Op.FACT, Op.WHO) else previous.refs[:3]
                 return replace(plan, op=Op.TASK, tasks=refs, field=fld)
-            if previous.plan.op in (Op.FACT, Op.WHO, Op.TOPIC):
-                op = previous.plan.op if base.label not in ("who", "topic_section") else op
-                return replace(plan, op=op, query=f"{previous.plan.query} {q}", focus=q if own else previous.plan.focus,
+            if previous.plan.op in (Op.FACT, Op.WHO, Op.TOPIC) or previous.plan.reason == "year":
+                if base.label not in ("who", "topic_section") and previous.plan.op is not Op.REFUSE:
+                    op = previous.plan.op
+                return replace(plan, op=op, query=f"{previous.plan.query} {q}", focus=q if len(own) > 2 else f"{previous.plan.focus} {q}",
                                docs=plan.docs or previous.plan.docs)
         return plan
+
+
+def _without(q: str, spans: Sequence[Span]) -> str:
+    for s in sorted(spans, key=lambda s: -s.start):
+        q = q[:s.start] + " " + q[s.end:]
+    return q.strip() or q
 
 
 def _last(turns: Sequence[Turn], ops: Sequence[Op]) -> Turn | None:
