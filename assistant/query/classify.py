@@ -51,11 +51,11 @@ class OpClassifier:
             LogisticRegression(C=20.0, max_iter=2000),
         )
         self._model.fit([e.question for e in examples], [e.label for e in examples])
-        self.labels: tuple[str, ...] = tuple(self._model.classes_)
+        self.labels: tuple[str, ...] = tuple(str(c) for c in self._model.classes_)
 
     def scores(self, templated: str) -> list[tuple[str, float]]:
         probabilities = self._model.predict_proba([templated])[0]
         return sorted(zip(self.labels, map(float, probabilities), strict=True), key=lambda p: -p[1])
 
     def classify(self, templated: str) -> str:
-        return self.scores(templated)[0][0]
+        return str(self.scores(templated)[0][0])

@@ -32,6 +32,8 @@ _DEICTIC = re.compile(r"这项|这一项|这条|这一条|该项|此项|这个�
 _LISTLIKE = (Op.LIST, Op.SECTION, Op.TOPIC, Op.COUNT)
 _RELATION = re.compile(r"有关|相关|涉及|关于|方面|里哪些|中哪些|里面哪些|里有哪些|中有哪些|跟.{1,12}有关")
 _EACH = re.compile(r"^(.{2,30}?)分别(.*)$")
+_RELATION_WORDS = re.compile(r"有关|相关|涉及|关于|方面|哪些|有什么")
+_ASKS = re.compile(r"谁|哪个|哪些|哪家|多少|几|什么|是否|有没有|吗|部分")
 _SPLIT = re.compile(r"(?<=[??;;。])")
 _INJECTION = re.compile(
     r"(忽略|无视|忘记|忘掉|不要理会|不用管|跳过).{0,12}(指令|提示|规则|设定|要求|限制|上面|之前|以上|前面|上述)|"
@@ -159,6 +161,9 @@ class Planner:
             return self._rank(base, spans, units, label)
         if label.startswith("task"):
             return self._task_plan(base, spans, turns, label)
+        if (previous is not None and previous.sections and not self._sections(spans) and not units
+                and re.search(r"(这|该|此|上述)(个|一)?(部分|板块)", q)):
+            label = "section_count" if re.search(r"几|多少", q) else "section_list"  # 「这部分有几项?」
         if label == "topic" and re.search(r"(那|这|哪)(个|一)?(部分|板块)", q) and not units:
             label = "section_count" if re.search(r"几|多少", q) else "section_list"
         if label.startswith("section"):
@@ -250,7 +255,7 @@ class Planner:
         role = role_of(q[:first_out])
         topic = ""
         if _RELATION.search(q):
-            rest = content(_RELATION.sub(" ", template(q, spans)))
+            rest = content(_RELATION_WORDS.sub(" ", template(q, spans)))
             topic = rest if len(rest) >= 2 else ""
         reading = ""
         if corrected:
@@ -337,7 +342,7 @@ class Planner:
 
     def _within(self, base: Plan, turn: Turn) -> Plan:
         """「其中哪些和X有关」 after a list: the tasks of that list about the new words."""
-        return replace(base, op=Op.TOPIC, tasks=turn.refs, topic=content(_RELATION.sub(" ", base.question)),
+        return replace(base, op=Op.TOPIC, tasks=turn.refs, topic=content(_RELATION_WORDS.sub(" ", base.question)),
                        query=base.question)
 
     def _retrieval_plan(self, base: Plan, spans: Sequence[Span], turns: Sequence[Turn]) -> Plan:
@@ -356,8 +361,9 @@ class Planner:
                 refs = previous.refs[:1] if previous.plan.op in (Op.TASK, Op.FACT, Op.WHO) else previous.refs[:3]
                 return replace(plan, op=Op.TASK, tasks=refs, field=fld)
             if previous.plan.op in (Op.FACT, Op.WHO, Op.TOPIC) or previous.plan.reason == "year":
-                if base.label not in ("who", "topic_section") and previous.plan.op is not Op.REFUSE:
-                    op = previous.plan.op
+                asks_own = _ASKS.search(q) and base.label in ("who", "topic_section")
+                if not asks_own and previous.plan.op is not Op.REFUSE:
+                    op = previous.plan.op  # 「那养老床位呢?」 asks what the last question asked
                 return replace(plan, op=op, query=f"{previous.plan.query} {q}", focus=q if len(own) > 2 else f"{previous.plan.focus} {q}",
                                docs=plan.docs or previous.plan.docs)
         return plan
