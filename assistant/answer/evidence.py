@@ -38,6 +38,21 @@ MONEY_SAID = re.compile(r"\d\s*(元|万|亿)|资金|补贴\d|补助\d")
 _LISTING = re.compile(r"哪些(任务|工作|安排|措施|举措|事)|有什么(安排|任务|措施|举措|工作|规划)|方面|相关的任务|有关的任务|都有什么")
 
 
+@dataclass
+class ListingRule:
+    """When a task belongs to a topic list: clear lexical support (coverage at least `coverage` and `share` of the
+    best's, strength `strength` of the best's), or some support and a vector within `band` of the closest."""
+
+    coverage: float = 0.34
+    share: float = 0.7
+    strength: float = 0.35
+    dense_coverage: float = 0.15
+    band: float = _DENSE_BAND
+
+
+LISTING = ListingRule()
+
+
 @dataclass(frozen=True)
 class Scored:
     """A retrieved task with its rank and how much of the question's wording it holds."""
@@ -107,8 +122,9 @@ class EvidenceSelector:
             keep = [best] + [
                 s for s in scored
                 if s is not best and (
-                    (s.coverage >= max(0.34, 0.5 * best.coverage) and s.strength >= 0.35 * best.strength)
-                    or (s.coverage >= 0.15 and dense.get(s.task.ref, 0.0) >= top_dense - _DENSE_BAND)
+                    (s.coverage >= max(LISTING.coverage, LISTING.share * best.coverage)
+                     and s.strength >= LISTING.strength * best.strength)
+                    or (s.coverage >= LISTING.dense_coverage and dense.get(s.task.ref, 0.0) >= top_dense - LISTING.band)
                 )
             ]
         else:

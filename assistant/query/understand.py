@@ -159,6 +159,9 @@ class Planner:
             return self._units_plan(base, spans, units, turns, count=label == "units_count")
         if label.startswith("rank"):
             return self._rank(base, spans, units, label)
+        if any(s.kind in ("task", "last") for s in spans) and not label.startswith(("task", "units")):
+            # a task named by number is a question about that task, whatever else the words suggest
+            label = {"who": "task_who", "topic_section": "task_section"}.get(label, "task_content")
         if label.startswith("task"):
             return self._task_plan(base, spans, turns, label)
         if (previous is not None and previous.sections and not self._sections(spans) and not units
@@ -322,11 +325,16 @@ class Planner:
         if not wanted:
             return None
         shown = next((t.refs for t in reversed(turns) if len(t.refs) >= 2), ())
+        sections = self._sections(spans)
         notices = [n for n in self._notices if not docs or n.doc_id in docs]
         refs: list[Ref] = []
         for s in wanted:
             number = int(s.value)
-            if s.kind == "last":
+            if s.kind == "last" and sections:
+                # 「第二部分的最后一项」: the last task of that part
+                refs += [Ref(n.doc_id, n.section_of(k).task_numbers[-1]) for n in notices for k in sections
+                         if k <= len(n.sections)]
+            elif s.kind == "last":
                 refs += [shown[-1]] if shown else [n.tasks[-1].ref for n in notices if n.tasks]
             elif s.kind == "ordinal" and shown and 1 <= number <= len(shown):
                 refs.append(shown[number - 1])
