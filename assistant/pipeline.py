@@ -9,6 +9,7 @@ the eval harness call only `Assistant.answer()` / `Assistant.stream()` (or the m
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -77,6 +78,7 @@ class Assistant:
         self._by_id = {n.doc_id: n for n in self.notices}
         self._doc_order = {n.doc_id: i for i, n in enumerate(self.notices)}
         self.generation = self._generation(generator or make_generator(settings))
+        self._executed = functools.lru_cache(maxsize=1024)(self._execute)
         self._handlers: dict[Op, Handler] = {
             Op.INVALID: self._invalid,
             Op.HELP: self._help,
@@ -145,7 +147,11 @@ class Assistant:
         return self.planner.plan(question if isinstance(question, str) else str(question), turns)
 
     def execute(self, plan: Plan) -> Answer:
-        """Run a plan exactly over the records (retrieval only for topics and facts)."""
+        """Run a plan exactly over the records (retrieval only for topics and facts). Answers are kept for the
+        last plans run: replaying a conversation's earlier turns then costs nothing."""
+        return self._executed(plan)
+
+    def _execute(self, plan: Plan) -> Answer:
         answer = self._handlers[plan.op](plan)
         if plan.reading and not answer.refused and plan.op is not Op.MULTI:
             answer = replace(answer, text=f"({plan.reading})\n" + answer.text)
