@@ -155,7 +155,12 @@ class EvidenceSelector:
 
     def weights(self, text: str) -> dict[str, float]:
         """IDF weight of each character bigram of the text's content words (rare in the notice = telling)."""
-        grams = {g for tok in self._lexicon.tokens(text) for g in bigrams(tok)}
+        grams: set[str] = set()
+        for tok in self._lexicon.tokens(text):
+            # 闹矛盾 -> 矛盾: a word that shares a pair with the notices is about that pair, not the rest
+            pairs = bigrams(tok)
+            present = [g for g in pairs if g in self._df]
+            grams.update(present if present and len(pairs) > 1 else pairs)
         return {g: math.log((self._n + 1) / (self._df.get(g, 0) + 0.5)) for g in grams}
 
     @staticmethod

@@ -30,7 +30,8 @@ PLACEHOLDER: dict[str, str] = {
 
 _NUM = r"(\d{1,3}|[零一二两三四五六七八九十百]{1,4})"
 _TASK_REFS = (
-    re.compile(rf"(?:任务|#)\s*{_NUM}\s*(?:项|条|号)?"),
+    # 任务38, 任务三十八 — but not 任务一共 / 任务一些
+    re.compile(rf"(?:任务|#)\s*{_NUM}(?![共些起样般直定切下半])\s*(?:项|条|号)?"),
     re.compile(rf"{_NUM}\s*号\s*(?:任务|工作)?"),
     re.compile(rf"第\s*{_NUM}\s*(?:项|条)(?!部分)(?:任务|工作)?"),
 )

@@ -301,3 +301,7 @@ def test_several_questions_in_one(planner: Planner) -> None:
 @pytest.mark.parametrize("question", ["", "   ", "???", "x" * 3000])
 def test_invalid_input(planner: Planner, question: str) -> None:
     assert planner.plan(question).op is Op.INVALID
+
+
+def test_a_numeral_inside_a_word_is_not_a_task(planner: Planner) -> None:
+    assert planner.plan("目标任务一共拆成了几条").op is Op.COUNT
