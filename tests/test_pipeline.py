@@ -202,11 +202,14 @@ def test_ten_megabytes_of_text_is_refused_quickly(assistant: Assistant) -> None:
 
 
 def test_every_route_has_a_handler(assistant: Assistant) -> None:
-    # routes are an Enum mapped to handlers; the apps' own routes (error, rate limit) never reach the pipeline
+    # operations are an Enum mapped to handlers, and each reports a route; the apps' own routes (error, rate
+    # limit) never come from a plan
+    from assistant.pipeline import ROUTE_OF
+    from assistant.query.plan import Op
     from assistant.query.routes import Route
 
-    handled = set(assistant._handlers)
-    assert handled == set(Route) - {Route.ERROR, Route.RATE_LIMITED}
+    assert set(assistant._handlers) == set(Op) == set(ROUTE_OF)
+    assert set(ROUTE_OF.values()) == set(Route) - {Route.ERROR, Route.RATE_LIMITED}
 
 
 def test_the_library_api_is_one_pipeline(assistant: Assistant) -> None:

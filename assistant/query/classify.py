@@ -7,15 +7,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 
 from .tagger import PLACEHOLDER
 
 _MARKS = {"<U>": PLACEHOLDER["unit"], "<T>": PLACEHOLDER["task"], "<N>": PLACEHOLDER["ordinal"],
           "<S>": PLACEHOLDER["section"], "<Y>": PLACEHOLDER["year"], "<P>": PLACEHOLDER["place"],
           "<D>": PLACEHOLDER["title"]}
+
+
+_PLACEHOLDERS = frozenset(PLACEHOLDER.values())
+
+
+def _slot_kinds(templated: str) -> list[str]:
+    return sorted({ch for ch in templated if ch in _PLACEHOLDERS}) or ["none"]
 
 
 @dataclass(frozen=True)
@@ -47,8 +54,13 @@ class OpClassifier:
         if len({e.label for e in examples}) < 2:
             raise ValueError("the example bank needs at least two labels")
         self._model: Pipeline = make_pipeline(
-            TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True),
-            LogisticRegression(C=20.0, max_iter=2000),
+            FeatureUnion([
+                ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)),
+                # which kinds of slot the question has, as features of their own: a unit slot says much more
+                # about the operation than any one character n-gram
+                ("slots", CountVectorizer(analyzer=_slot_kinds, binary=True)),
+            ]),
+            LogisticRegression(C=20.0, max_iter=2000, class_weight="balanced"),
         )
         self._model.fit([e.question for e in examples], [e.label for e in examples])
         self.labels: tuple[str, ...] = tuple(str(c) for c in self._model.classes_)

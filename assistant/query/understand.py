@@ -169,6 +169,9 @@ class Planner:
             label = "section_count" if re.search(r"几|多少", q) else "section_list"  # 「这部分有几项?」
         if label == "topic" and re.search(r"(那|这|哪)(个|一)?(部分|板块)", q) and not units:
             label = "section_count" if re.search(r"几|多少", q) else "section_list"
+        if units and not self._sections(spans) and (label.startswith("section")
+                                                    or (label == "topic" and not _RELATION.search(q))):
+            label = "units_list"  # 「水物局有什么任务」: a part or a topic question needs a part or a topic
         if label.startswith("section"):
             sections = self._sections(spans)
             if not sections and previous is not None and re.search(r"这|该|此|上述", q):
@@ -194,6 +197,8 @@ class Planner:
             return replace(base, op=Op.HELP)
         if label == "creative":
             return replace(base, op=Op.REFUSE, reason="creative")
+        if label == "advice":
+            return replace(base, op=Op.REFUSE, reason="advice")
         if label == "person":
             return replace(base, op=Op.REFUSE, reason="person")
         if (m := _EACH.search(q)) and not units and base.label in ("fact", "who"):
@@ -242,7 +247,7 @@ class Planner:
                 return replace(base, op=Op.LIST, units=streets, role=role_of(q), count=count,
                                reading="按“各街道(统称)”理解")
             previous = _last(turns, (Op.LIST,))
-            if previous is not None:
+            if previous is not None and not content(template(q, spans)):
                 role = role_of(q)
                 return replace(previous.plan, question=q, role=role if role is not None else previous.plan.role,
                                count=count or bool(re.search(r"几|多少", q)), label=base.label)
