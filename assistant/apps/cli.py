@@ -116,15 +116,14 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     from ..errors import CorpusError
     from ..ingest.corpus import parse_file
-    from ..ingest.read import SUFFIXES
+    from ..ingest.read import SUFFIXES, check_readable
     from ..pipeline import Assistant
 
     settings = _settings(args)
     source: Path = args.file
     if not source.is_file():
         raise CorpusError(f"file not found: {source}")
-    if source.suffix.lower() not in SUFFIXES:
-        raise CorpusError(f"unsupported file type {source.suffix!r}; use one of {', '.join(SUFFIXES)}")
+    check_readable(source)
     notice = parse_file(source)
     target = settings.corpus_dir / source.name
     existing = {p.stem for p in settings.corpus_dir.iterdir() if p.suffix.lower() in SUFFIXES}
@@ -190,7 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build or refresh the search index")
     p.add_argument("--rebuild", action="store_true", help="rebuild even when the index is up to date")
     p.set_defaults(func=cmd_index)
-    p = sub.add_parser("add", help="validate a notice (.txt, .docx, .pdf), add it to the corpus and index it")
+    p = sub.add_parser("add", help="validate a notice (.txt, .docx, .xlsx, .pdf, .html), add it to the corpus and "
+                                   "index it")
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_add)
     p = sub.add_parser("ask", help="answer one question")

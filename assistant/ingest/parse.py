@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from ..errors import CorpusError
 from ..records import CoveringNotice, DocumentMeta, Notice, ParseInfo, Section, Task, TaskUnit
 from .clauses import Fields, label_line, resolve, trailing_clause
+from .normalize import halfwidth
 from .tables import Table, read_table
 from .words import LayoutWords, RoleRule, layout_words
 
@@ -27,6 +28,7 @@ _LEVELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("①", re.compile(r"^([①-⑳])\s*(\S.*)$")),
 )
 _DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+_DOC_NUMBER = re.compile(r"^\S{1,12}[〔\[(（]\d{4}[〕\])）]\s*\d+号$")
 # a line break ends a sentence too: a heading 「(一)粮食稳产」 above its paragraph is a sentence of its own
 _SENTENCE = re.compile(r"[^。;;!!??\n]+[。;;!!??]?")
 _BARE_LABEL = re.compile(r"^[^,,。;;]{1,12}[::]$")
@@ -104,8 +106,12 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
 
     `rule` overrides the role rule the covering notice states (a correction file can set it)."""
     words = words or layout_words()
-    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
+    # full-width ASCII forms (U+FF01-FF5E: brackets, commas, colons, digits) are read as half-width, as questions
+    # are (normalize.py): one form of each punctuation mark for every rule below
+    lines = [halfwidth(line).strip() for line in text.replace("\r\n", "\n").split("\n")]
     lines = [line for line in lines if line]
+    tables = [Table(tuple(tuple(replace(c, text=halfwidth(c.text)) for c in row) for row in t.rows),
+                    halfwidth(t.title)) for t in tables]
     header = [line for line in lines if line.count("|") >= 2]
     rest = [line for line in lines if line.count("|") < 2]
     fields = _header_fields(header)
@@ -115,22 +121,23 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
     preamble, title_at = _join_wrapped_title(preamble, title_at)
     covering, plan_title = _covering(preamble[: title_at + 1] if title_at >= 0 else preamble, fields, title_at >= 0)
     intro = "\n".join(preamble[title_at + 1 :]) if title_at >= 0 else ""
-    stated = words.rule_in("\n".join(preamble))
+    # the covering notice states it, before the plan or among its numbered requirements
+    stated = words.rule_in("\n".join(rest))
     role_rule = rule or stated or RoleRule.RESPONSIBLE_IS_LEAD
     warnings: list[str] = []
     sections, drafts, layout = _plan(plan, words, role_rule, warnings, plan_title)
     if tables:
         table_sections: list[tuple[str, str]] = []
         table_drafts: list[_Draft] = []
-        for n, table in enumerate(tables, start=1):
-            _table_tasks(table, n, words, role_rule, table_sections, table_drafts, warnings)
+        titles = [_table_tasks(table, n, words, role_rule, table_sections, table_drafts, warnings)
+                  for n, table in enumerate(tables, start=1)]
         if table_drafts and not any(d.units for d in drafts):
             # numbered requirements of a covering notice (「一、各单位要……」) whose tasks are in the attached table
             if drafts:
                 warnings.append(f"正文的 {len(drafts)} 个编号段落没有单位,任务取自表格")
-            sections, drafts, layout = [], [], ""
+            sections, drafts, layout, intro = [], [], "", ""
             covering, plan_title = _covering(rest, fields, False)
-            plan_title = _ATTACHMENT.sub("", next((t.title for t in tables if t.title), ""))
+            plan_title = _ATTACHMENT.sub("", next((t for t in titles if t), ""))
         offset = len(sections)
         sections += [(numeral_of(offset + i), title) for i, (_, title) in enumerate(table_sections, start=1)]
         drafts += [replace(d, section=d.section + offset) for d in table_drafts]
@@ -139,7 +146,7 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
             raise CorpusError(f"{doc_id}: no numbered section (一、二、…) or item (1. 2. …) found")
         raise CorpusError(f"{doc_id}: no numbered task (1. 2. …) found")
     if not plan_title and tables:
-        plan_title = _ATTACHMENT.sub("", next((t.title for t in tables if t.title), ""))
+        plan_title = _ATTACHMENT.sub("", next((t for t in titles if t), ""))
     tasks = _number(drafts, doc_id, warnings)
     meta = DocumentMeta(
         doc_id=doc_id,
@@ -326,14 +333,17 @@ def _gaps(items: Sequence[_Item], level: int, warnings: list[str]) -> None:
 
 
 def _table_tasks(table: Table, n: int, words: LayoutWords, rule: RoleRule, sections: list[tuple[str, str]],
-                 drafts: list[_Draft], warnings: list[str]) -> None:
+                 drafts: list[_Draft], warnings: list[str]) -> str:
+    """Append the table's parts and tasks; its title."""
     read = read_table(table, words, n)
     warnings += read.warnings
     by_category: dict[str, int] = {}
     for row in read.rows:
         key = row.category or read.title or f"表格{n}"
         if key not in by_category:
-            sections.append((numeral_of(len(sections) + 1), _ATTACHMENT.sub("", key) or key))
+            heading = _level(key)  # 「三、优环境」 -> 优环境
+            title = heading[2] if heading else _ATTACHMENT.sub("", key) or key
+            sections.append((numeral_of(len(sections) + 1), title))
             by_category[key] = len(sections)
         body = row.task + "".join(
             ("" if re.search(r"[。;;::,,]$", row.task) else ":") + d if i == 0 else "\n" + d
@@ -341,6 +351,7 @@ def _table_tasks(table: Table, n: int, words: LayoutWords, rule: RoleRule, secti
         text = body + "".join("\n" + label for label in row.labels)
         drafts.append(_Draft(row.printed, by_category[key], text, body, resolve(row.fields.units, rule),
                              "、".join(row.fields.leader), "、".join(row.fields.deadline), "表格列"))
+    return read.title
 
 
 def _number(drafts: Sequence[_Draft], doc_id: str, warnings: list[str]) -> tuple[Task, ...]:
@@ -363,7 +374,7 @@ _HEADING = re.compile(r"^(第[一二三四五六七八九十\d]+[章节部分条
 
 def parse_plain(text: str, doc_id: str) -> Notice:
     """A document without the plan structure: headings become sections, each paragraph a numbered item."""
-    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+    lines = [halfwidth(line).strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
     if not lines:
         raise CorpusError(f"{doc_id}: the document is empty")
     title = lines[0]
@@ -414,6 +425,9 @@ def _covering(preamble: list[str], fields: dict[str, str], titled: bool) -> tupl
     title = lines[0] if lines else ""
     addressees: tuple[str, ...] = ()
     body_start = 1
+    if len(lines) > 2 and _DOC_NUMBER.match(lines[1]):  # 「梅政发〔2024〕3号」 under the title
+        fields.setdefault("文号", lines[1])
+        lines = [lines[0], *lines[2:]]
     if len(lines) > 1 and lines[1].endswith((":", ":")):
         addressees = tuple(a for a in re.split(r"[,,、]", re.sub(r"[::]+$", "", lines[1])) if a)
         body_start = 2

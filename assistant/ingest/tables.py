@@ -125,8 +125,8 @@ def read_table(table: Table, words: LayoutWords, number: int) -> TableTasks:
             continue
         if cell.origin != task_origin:  # a new task (a vertically merged task cell continues the last one)
             task_origin = cell.origin
-            printed = None
-            rows.append(Row(printed, category, texts[task_col]))
+            rows.append(Row(None, category, texts[task_col]))
+            seen = set()  # a cell merged over rows of one task is read once; over several tasks, for each
         current = rows[-1]
         for c, (slot, header) in columns.items():
             if c >= len(row) or c == task_col or not texts[c] or row[c].origin in seen and slot is not Slot.CATEGORY:
@@ -139,6 +139,8 @@ def read_table(table: Table, words: LayoutWords, number: int) -> TableTasks:
                 continue
             seen.add(row[c].origin)
             value = texts[c]
+            if slot in UNIT_SLOTS:  # one unit a line in a cell: the line breaks separate names
+                value = "、".join(line.strip() for line in row[c].text.splitlines() if line.strip())
             if slot is Slot.NUMBER:
                 current.printed = int(value) if value.isdigit() else current.printed
             elif slot is Slot.DETAIL:

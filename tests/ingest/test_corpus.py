@@ -129,9 +129,15 @@ def test_add_command_validates_copies_and_indexes(tmp_path: Path) -> None:
     assert "8 项任务" in added.stdout and (corpus / FIXTURE.name).exists()
     again = cli("add", str(FIXTURE))
     assert again.returncode == 2 and "already in the corpus" in again.stderr
-    bad = tmp_path / "notes.xlsx"
+    bad = tmp_path / "notes.xyz"
     bad.write_text("x")
     assert "unsupported file type" in cli("add", str(bad)).stderr
+    old = tmp_path / "notes.doc"
+    old.write_text("x")
+    assert "save it as .docx" in cli("add", str(old)).stderr
+    broken = tmp_path / "notes.xlsx"
+    broken.write_text("x")
+    assert "not a valid xlsx file" in cli("add", str(broken)).stderr and not (corpus / "notes.xlsx").exists()
     empty = tmp_path / "empty.txt"
     empty.write_text("   \n")
     result = cli("add", str(empty))

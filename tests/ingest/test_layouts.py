@@ -137,3 +137,96 @@ def test_items_without_parts_and_sub_items_inside_tasks() -> None:
     assert notice.task(1).body == "甲工作:\n(1)子项一;\n(2)子项二。"
     assert notice.task(1).leads == ("区甲局",)
     assert len(notice.sections) == 1 and notice.sections[0].title == "测试清单"
+
+
+def test_full_width_punctuation_reads_as_half_width() -> None:
+    # real notices write （）,:; in full width (U+FF08…); they are read as questions are, half-width
+    text = "测试方案\n一\uff0e部分\n\uff11\uff0e做好\uff08甲\uff09工作\uff0c加快推进\u3002\uff08区甲局主办\uff0c区乙局协办\uff09\n" \
+           "2\uff0e另一项\u3002\n牵头单位\uff1a区丙局\uff1b\n"
+    notice = parse_notice(text, doc_id="x")
+    assert (notice.task(1).leads, notice.task(1).assists) == (("区甲局",), ("区乙局",))
+    assert notice.task(1).body == "做好(甲)工作,加快推进\u3002"
+    assert notice.task(2).leads == ("区丙局",)
+
+
+def test_docx_attachment_table_with_merged_cells() -> None:
+    # made by scripts/make_layout_fixtures.py: a covering notice with numbered requirements, then 「附件1」 and a
+    # table 序号/类别/重点工作/责任领导/责任单位/完成时限 with a category merged down, a task merged over two rows
+    # (its second 责任单位 on the second row) and a row-wide part heading
+    notice = parse_file(LAYOUTS / "yunling_2026_table.docx")
+    assert notice.plan_title == "云岭市2026年重点工作任务责任分解表"
+    assert notice.covering.issuer == "云岭市人民政府办公室"
+    assert notice.info.role_rule == "responsible_is_lead"  # 「表中无牵头单位的,责任单位即为牵头单位」
+    assert [(s.title, s.task_numbers) for s in notice.sections] == [
+        ("稳增长", (1, 2)), ("惠民生", (3, 4)), ("优环境", (5,))]
+    assert _units(notice) == {
+        1: (("市发展改革委", "市统计局"), ()),
+        2: (("市工业和信息化局",), ()),
+        3: (("市教育局", "市财政局"), ()),  # the merged task cell is one task, both rows' units
+        4: (("市人力资源和社会保障局",), ()),
+        5: (("市发展改革委", "市市场监管局"), ()),
+    }
+    assert [(t.leader, t.deadline) for t in notice.tasks] == [
+        ("赵某某", "2026年12月"), ("赵某某", "2026年12月"), ("钱某某", "2026年9月"), ("钱某某", "2026年11月"),
+        ("孙某某", "2026年6月底")]
+    assert notice.task(3).body == "新建公办幼儿园6所,新增学位5400个。"  # read once, not once per row
+    assert notice.task(5).body == "开展营商环境优化提升行动:\n(1)压减审批时限30%;\n(2)推行“一网通办”。"
+    assert "责任单位:市教育局" in notice.task(3).text and strip_units(notice.task(3).text) == notice.task(3).body
+    assert notice.info.warnings == ()
+
+
+def test_xlsx_task_table() -> None:
+    notice = parse_file(LAYOUTS / "tongshan_2022_table.xlsx")
+    assert notice.plan_title == "【测试样本,非真实文件】桐山区2022年政府工作报告重点任务分解表"
+    assert [(s.title, s.task_numbers) for s in notice.sections] == [("产业发展", (1, 2)), ("城市建设", (3, 4))]
+    assert _units(notice) == {
+        1: (("区工信局",), ("区发改局", "区科技局")),  # one unit a line in the cell
+        2: (("区发展和改革局",), ("区财政局", "区自然资源局")),
+        3: (("区住建局",), ("各街道",)),
+        4: (("区交通运输局",), ()),
+    }
+    assert notice.task(1).body == "培育壮大数字经济:数字经济核心产业增加值增长12%"  # 任务名称 + 指标要求
+    assert notice.info.warnings == ("表格2未读取:没有找到任务列和单位列(如 任务名称、牵头单位)",)
+
+
+def test_saved_html_page_with_a_flattened_table() -> None:
+    notice = parse_file(LAYOUTS / "meiling_2024_page.html")
+    assert notice.covering.title.endswith("梅岭区人民政府关于印发梅岭区2024年政府工作报告重点工作任务分工的通知")
+    assert notice.meta.doc_number == "梅政发〔2024〕3号"
+    assert notice.covering.addressees == ("各镇人民政府", "街道办事处", "区政府各部门")
+    assert notice.plan_title == "梅岭区2024年政府工作报告重点工作任务分工"
+    assert _units(notice) == {
+        1: (("区商务局",), ("各镇(街道)",)),
+        2: (("区商务局",), ("区文广旅局", "区市场监管局")),
+        3: (("区城管局",), ("区住建局",)),
+        4: (("区农业农村局",), ("高新园(邹塘镇)",)),
+    }
+    # a leader cell merged over two tasks (rowspan) belongs to both; <br> inside a cell is a wrapped line
+    assert [t.leader for t in notice.tasks] == ["周某某", "周某某", "吴某某", "吴某某"]
+    assert notice.task(2).body == "举办促消费活动30场以上。"
+    assert "不是正文" not in notice.covering.body and "首页" not in notice.covering.title
+
+
+def test_formats_that_cannot_be_read_say_what_to_do(tmp_path: Path) -> None:
+    from pypdf import PdfWriter
+
+    from assistant.errors import CorpusError
+
+    scan = tmp_path / "scan.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(str(scan))
+    with pytest.raises(CorpusError, match="no text layer.*OCR"):
+        parse_file(scan)
+    for suffix, target in ((".doc", ".docx"), (".wps", ".docx"), (".xls", ".xlsx")):
+        old = tmp_path / f"notice{suffix}"
+        old.write_bytes(b"\xd0\xcf\x11\xe0")
+        with pytest.raises(CorpusError, match=f"cannot be read offline.*save it as {target}"):
+            parse_file(old)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("x")
+    with pytest.raises(CorpusError, match="not a valid xlsx file"):
+        parse_file(broken)
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("测试方案\n一、部分\n1.甲工作。(区甲局主办)\n".encode("gb18030"))
+    assert parse_file(gbk).task(1).leads == ("区甲局",)
