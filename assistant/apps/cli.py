@@ -103,6 +103,10 @@ def cmd_index(args: argparse.Namespace) -> int:
         assistant = Assistant(settings, progress=_progress)
         rebuilt = assistant.rebuilt
     print(file=sys.stderr)
+    from ..ingest.report import parse_report
+
+    for notice in assistant.notices:
+        print(parse_report(notice))
     tasks = sum(len(n.tasks) for n in assistant.notices)
     state = "已重建" if rebuilt else "已是最新,无需重建"
     print(f"索引{state}:{len(assistant.notices)} 份通知,{tasks} 项任务,{assistant.index.count()} 个片段,"
@@ -117,6 +121,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from ..errors import CorpusError
     from ..ingest.corpus import parse_file
     from ..ingest.read import SUFFIXES, check_readable
+    from ..ingest.report import parse_report
     from ..pipeline import Assistant
 
     settings = _settings(args)
@@ -132,6 +137,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     kind = f"{len(notice.sections)} 个部分,{len(notice.tasks)} 项任务" if notice.structured else (
         f"非方案格式,按标题和段落切分为 {len(notice.tasks)} 段")
     print(f"《{notice.plan_title}》:{kind}")
+    print(parse_report(notice, source.name))
     shutil.copyfile(source, target)
     try:
         assistant = Assistant(settings, progress=_progress)

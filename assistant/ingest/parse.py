@@ -126,10 +126,12 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
     role_rule = rule or stated or RoleRule.RESPONSIBLE_IS_LEAD
     warnings: list[str] = []
     sections, drafts, layout = _plan(plan, words, role_rule, warnings, plan_title)
+    table_layouts: list[str] = []
+    titles: list[str] = []
     if tables:
         table_sections: list[tuple[str, str]] = []
         table_drafts: list[_Draft] = []
-        titles = [_table_tasks(table, n, words, role_rule, table_sections, table_drafts, warnings)
+        titles = [_table_tasks(table, n, words, role_rule, table_sections, table_drafts, warnings, table_layouts)
                   for n, table in enumerate(tables, start=1)]
         if table_drafts and not any(d.units for d in drafts):
             # numbered requirements of a covering notice (「一、各单位要……」) whose tasks are in the attached table
@@ -166,7 +168,7 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
     if without:
         warnings.insert(0, f"{len(without)} 项任务没有读到单位:{_numbers(without)}")
     info = ParseInfo(
-        layout=layout + ("" if not tables else ("" if not layout else ";") + f"表格 {len(tables)} 个"),
+        layout=";".join(x for x in (layout, *table_layouts) if x),
         unit_sources=tuple(sources.items()),
         role_rule=(stated.value if stated else "") if rule is None else rule.value,
         warnings=tuple(warnings),
@@ -333,10 +335,12 @@ def _gaps(items: Sequence[_Item], level: int, warnings: list[str]) -> None:
 
 
 def _table_tasks(table: Table, n: int, words: LayoutWords, rule: RoleRule, sections: list[tuple[str, str]],
-                 drafts: list[_Draft], warnings: list[str]) -> str:
+                 drafts: list[_Draft], warnings: list[str], layouts: list[str]) -> str:
     """Append the table's parts and tasks; its title."""
     read = read_table(table, words, n)
     warnings += read.warnings
+    if read.headers:
+        layouts.append(f"表格(列:{'/'.join(read.headers)})")
     by_category: dict[str, int] = {}
     for row in read.rows:
         key = row.category or read.title or f"表格{n}"

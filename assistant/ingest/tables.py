@@ -50,6 +50,7 @@ class TableTasks:
     title: str
     rows: list[Row]
     warnings: list[str]
+    headers: tuple[str, ...] = ()  # the columns read, as headed
 
 
 _SUB_ITEM = re.compile(r"^([((]?\d{1,3}[))]|\d{1,3}[.．、﹒]|[①-⑳])")
@@ -148,7 +149,7 @@ def read_table(table: Table, words: LayoutWords, number: int) -> TableTasks:
             else:
                 current.labels.append(f"{header}:{value}")
                 _add(current.fields, slot, value, words, warnings, header)
-    return TableTasks(title, rows, warnings)
+    return TableTasks(title, rows, warnings, tuple(header for _, (_, header) in sorted(columns.items())))
 
 
 def _add(fields: Fields, slot: Slot, value: str, words: LayoutWords, warnings: list[str], header: str) -> None:

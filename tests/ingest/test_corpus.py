@@ -127,6 +127,8 @@ def test_add_command_validates_copies_and_indexes(tmp_path: Path) -> None:
     added = cli("add", str(FIXTURE))
     assert added.returncode == 0, added.stderr
     assert "8 项任务" in added.stdout and (corpus / FIXTURE.name).exists()
+    assert "版式:编号条目 一、 > 1.;单位在句末括号" in added.stdout  # the parse report
+    assert "条目 8 项(2 个部分),有单位的 8 项" in added.stdout
     again = cli("add", str(FIXTURE))
     assert again.returncode == 2 and "already in the corpus" in again.stderr
     bad = tmp_path / "notes.xyz"

@@ -230,3 +230,23 @@ def test_formats_that_cannot_be_read_say_what_to_do(tmp_path: Path) -> None:
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes("测试方案\n一、部分\n1.甲工作。(区甲局主办)\n".encode("gb18030"))
     assert parse_file(gbk).task(1).leads == ("区甲局",)
+
+
+def test_parse_reports_name_layout_figures_fields_and_warnings(liuxi: Notice, shiwan: Notice) -> None:
+    from assistant.ingest.report import parse_report
+
+    report = parse_report(liuxi, "liuxi_2023_label_lines.txt")
+    assert report.splitlines() == [
+        "《柳溪县2023年县政府重点工作责任分工》(liuxi_2023_label_lines.txt;地区和年份:柳溪县、2023年)",
+        "  版式:编号条目 一、 > (一);单位在条目后的单位行",
+        "  条目 6 项(2 个部分),有单位的 6 项,单位 11 个",
+        "  读到的字段:印发单位、印发日期、责任领导 1 项、完成时限 1 项",
+        "  单位来源:条目后的单位行 6 项",
+        "  责任单位的读法:列第一位的为牵头单位",
+    ]
+    assert "  提示:编号在各部分重新开始或有重复:任务按出现顺序编为 1、2、3…" in parse_report(shiwan).splitlines()
+    xlsx = parse_report(parse_file(LAYOUTS / "tongshan_2022_table.xlsx"))
+    assert "版式:表格(列:序号/任务名称/指标要求/牵头部门/配合部门)" in xlsx
+    assert "提示:表格2未读取" in xlsx
+    gaps = parse_report(parse_notice("方案\n一、部分\n1.甲。(区甲局主办)\n3.乙。\n", doc_id="x"))
+    assert "提示:1 项任务没有读到单位:3" in gaps and "提示:编号不连续:1.级 1 之后是 3" in gaps
