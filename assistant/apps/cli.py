@@ -120,6 +120,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     from ..errors import CorpusError
     from ..ingest.corpus import parse_file
+    from ..ingest.corrections import corrections_path
     from ..ingest.read import SUFFIXES, check_readable
     from ..ingest.report import parse_report
     from ..pipeline import Assistant
@@ -138,11 +139,16 @@ def cmd_add(args: argparse.Namespace) -> int:
         f"非方案格式,按标题和段落切分为 {len(notice.tasks)} 段")
     print(f"《{notice.plan_title}》:{kind}")
     print(parse_report(notice, source.name))
+    knowledge = corrections_path(source)  # its knowledge file (aliases, corrections) goes with it
+    copied = [target] + ([corrections_path(target)] if knowledge.is_file() else [])
     shutil.copyfile(source, target)
+    if knowledge.is_file():
+        shutil.copyfile(knowledge, copied[1])
     try:
         assistant = Assistant(settings, progress=_progress)
     except Exception:
-        target.unlink(missing_ok=True)  # never leave a document in the corpus that the index could not take
+        for path in copied:
+            path.unlink(missing_ok=True)  # never leave a document in the corpus that the index could not take
         raise
     print(file=sys.stderr)
     print(f"已加入 {target.name};索引共 {len(assistant.notices)} 份文件,{assistant.index.count()} 个片段。")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import CorpusError
 from ..records import Notice
+from .corrections import apply_corrections, load_corrections
 from .identity import derive_identity
 from .knowledge import Knowledge, load_knowledge, merge
 from .parse import parse_notice, parse_plain
@@ -20,8 +21,9 @@ def parse_file(path: Path) -> Notice:
     into numbered paragraphs under its headings, still searchable and citable.
     """
     document = read_document(path)
+    corrections = load_corrections(path)
     try:
-        notice = parse_notice(document.text, doc_id=path.stem, tables=document.tables)
+        notice = parse_notice(document.text, doc_id=path.stem, tables=document.tables, rule=corrections.role_rule)
     except CorpusError:
         rows = ["  ".join(dict.fromkeys(c.text for c in row if c.text.strip())) for t in document.tables for row in t.rows]
         notice = parse_plain("\n".join([document.text, *rows]), doc_id=path.stem)
@@ -29,7 +31,7 @@ def parse_file(path: Path) -> Notice:
             info = replace(notice.info, warnings=(*notice.info.warnings,
                                                   f"{len(document.tables)} 个表格没有任务列和单位列,按段落读入"))
             notice = replace(notice, info=info)
-    return replace(notice, identity=derive_identity(notice))
+    return apply_corrections(replace(notice, identity=derive_identity(notice)), corrections)
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
