@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CorpusError
-from .tables import Cell, Table, cell_text
+from .tables import Cell, Table
 
 SUFFIXES = (".txt", ".docx", ".xlsx", ".pdf", ".html", ".htm")
 # old binary or office formats without a well-kept offline reader: what to save them as
@@ -239,7 +239,7 @@ def _spanned(rows: list[list[list[Any]]], title: str) -> Table:
         for parts, rowspan, colspan in row:
             while (r, c) in grid:
                 c += 1
-            text = cell_text("".join(parts))
+            text = "\n".join(re.sub(r"\s+", " ", line).strip() for line in "".join(parts).split("\n"))
             for dr in range(rowspan):
                 for dc in range(colspan):
                     grid[(r + dr, c + dc)] = Cell(text, (r, c))

@@ -105,6 +105,14 @@ def read_table(table: Table, words: LayoutWords, number: int) -> TableTasks:
         above = dict.fromkeys(cell_text(c.text) for row in table.rows[:head] for c in row if c.text.strip())
         title = " ".join(above)
     task_col = next(c for c, (s, _) in columns.items() if s is Slot.TASK)
+    body = table.rows[head + 1 :]
+    detail_col = next((c for c, (s, _) in columns.items() if s is Slot.DETAIL), None)
+    if detail_col is not None and _groups_details(body, task_col, detail_col):
+        # 目标名称 merged down over rows that each have their own 工作标准 「(1)…」「(2)…」: those are the tasks,
+        # and the merged name is their part
+        columns[task_col] = (Slot.CATEGORY, columns[task_col][1])
+        columns[detail_col] = (Slot.TASK, columns[detail_col][1])
+        task_col = detail_col
     rows: list[Row] = []
     warnings: list[str] = []
     category = ""
@@ -141,7 +149,7 @@ def read_table(table: Table, words: LayoutWords, number: int) -> TableTasks:
             seen.add(row[c].origin)
             value = texts[c]
             if slot in UNIT_SLOTS:  # one unit a line in a cell: the line breaks separate names
-                value = "、".join(line.strip() for line in row[c].text.splitlines() if line.strip())
+                value = _unit_lines(row[c].text)
             if slot is Slot.NUMBER:
                 current.printed = int(value) if value.isdigit() else current.printed
             elif slot is Slot.DETAIL:
@@ -150,6 +158,29 @@ def read_table(table: Table, words: LayoutWords, number: int) -> TableTasks:
                 current.labels.append(f"{header}:{value}")
                 _add(current.fields, slot, value, words, warnings, header)
     return TableTasks(title, rows, warnings, tuple(header for _, (_, header) in sorted(columns.items())))
+
+
+def _unit_lines(text: str) -> str:
+    """「经开区\n高新园\n(邹区镇)\n各街道」 -> 「经开区、高新园(邹区镇)、各街道」: a line that opens with a bracket
+    belongs to the name above it."""
+    names: list[str] = []
+    for line in (line.strip() for line in text.splitlines()):
+        if not line:
+            continue
+        if names and (line[0] in "((" or names[-1].count("(") > names[-1].count(")")):
+            names[-1] += line
+        else:
+            names.append(line)
+    return "、".join(names)
+
+
+def _groups_details(rows: tuple[tuple[Cell, ...], ...], task_col: int, detail_col: int) -> bool:
+    """Whether task cells merged over several rows hold a different detail cell in each of them."""
+    spans: dict[tuple[int, int], set[tuple[int, int]]] = {}
+    for row in rows:
+        if max(task_col, detail_col) < len(row) and row[task_col].text.strip() and row[detail_col].text.strip():
+            spans.setdefault(row[task_col].origin, set()).add(row[detail_col].origin)
+    return any(len(details) > 1 for details in spans.values())
 
 
 def _add(fields: Fields, slot: Slot, value: str, words: LayoutWords, warnings: list[str], header: str) -> None:

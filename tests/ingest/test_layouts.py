@@ -250,3 +250,25 @@ def test_parse_reports_name_layout_figures_fields_and_warnings(liuxi: Notice, sh
     assert "提示:表格2未读取" in xlsx
     gaps = parse_report(parse_notice("方案\n一、部分\n1.甲。(区甲局主办)\n3.乙。\n", doc_id="x"))
     assert "提示:1 项任务没有读到单位:3" in gaps and "提示:编号不连续:1.级 1 之后是 3" in gaps
+
+
+def test_a_name_merged_over_its_numbered_standards_makes_each_standard_a_task(tmp_path: Path) -> None:
+    # 序号 / 目标名称 / 工作标准 / 分管领导 / 牵头单位 / 配合单位, the 目标名称 (and 序号, leader, units) merged down
+    # over 「(1)…」「(2)…」 standards, as real attachment tables are laid out (content made up)
+    page = tmp_path / "standards.html"
+    page.write_text("""<html><head><meta charset="utf-8"><title>测试样本</title></head><body>
+<p>测试样本</p><p>【测试样本】某区2024年主要目标任务责任分解表</p>
+<table><tr><td>序号</td><td>目标名称</td><td>工 作 标 准</td><td>区政府<br>分管领导</td><td>牵头单位</td><td>配合单位</td></tr>
+<tr><td rowspan="3">1</td><td rowspan="3">主要预期目标</td><td>(1)地区生产总值增长6%左右。</td>
+<td rowspan="2">甲某某</td><td>发改局</td><td rowspan="3">经开区<br>高新园<br>(某某镇)<br>各街道</td></tr>
+<tr><td>(2)一般公共预算收入增长3%以上。</td><td>财政局</td></tr>
+<tr><td>(3)安全生产形势平稳向好。</td><td>乙某某</td><td>应急管理局<br>(安委办)</td></tr>
+</table></body></html>""", encoding="utf-8")
+    notice = parse_file(page)
+    assert [t.body for t in notice.tasks] == ["(1)地区生产总值增长6%左右。", "(2)一般公共预算收入增长3%以上。",
+                                              "(3)安全生产形势平稳向好。"]
+    assert [(s.title, s.task_numbers) for s in notice.sections] == [("主要预期目标", (1, 2, 3))]
+    assisting = ("经开区", "高新园(某某镇)", "各街道")  # one a line, the bracket line with the name above it
+    assert _units(notice) == {1: (("发改局",), assisting), 2: (("财政局",), assisting),
+                              3: (("应急管理局(安委办)",), assisting)}
+    assert [t.leader for t in notice.tasks] == ["甲某某", "甲某某", "乙某某"]
