@@ -78,8 +78,9 @@ def _header(table: Table, words: LayoutWords) -> tuple[int, dict[int, tuple[Slot
             # a second header row under a merged one (责任单位 over 牵头单位 | 配合单位) refines its columns
             if r + 1 < len(table.rows):
                 below = {c: words.column(cell.text) for c, cell in enumerate(table.rows[r + 1])}
-                if sum(1 for s in below.values() if s) >= 2 and not any(cell.text.strip().isdigit()
-                                                                          for cell in table.rows[r + 1]):
+                kept = {s for c, (s, _) in columns.items() if below.get(c) is None} | {s for s in below.values() if s}
+                if sum(1 for s in below.values() if s) >= 2 and (Slot.TASK in kept or Slot.DETAIL in kept) and not any(
+                        cell.text.strip().isdigit() for cell in table.rows[r + 1]):
                     for c, s in below.items():
                         if s:
                             columns[c] = (s, re.sub(r"\s+", "", table.rows[r + 1][c].text))
@@ -96,6 +97,10 @@ def _header(table: Table, words: LayoutWords) -> tuple[int, dict[int, tuple[Slot
 
 def read_table(table: Table, words: LayoutWords, number: int) -> TableTasks:
     """The tasks of one table; a table without task columns gives none and a warning."""
+    width = max((len(row) for row in table.rows), default=0)
+    if any(len(row) < width for row in table.rows):  # ragged rows: the missing cells are empty
+        table = Table(tuple(row + tuple(Cell("", (r, c)) for c in range(len(row), width))
+                            for r, row in enumerate(table.rows)), table.title)
     found = _header(table, words)
     if found is None:
         return TableTasks(table.title, [], [f"表格{number}未读取:没有找到任务列和单位列(如 任务名称、牵头单位)"])

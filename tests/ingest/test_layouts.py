@@ -6,7 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from assistant.errors import CorpusError
 from assistant.ingest.corpus import parse_file
 from assistant.ingest.parse import parse_notice, strip_units
 from assistant.records import Notice
@@ -210,8 +213,6 @@ def test_saved_html_page_with_a_flattened_table() -> None:
 def test_formats_that_cannot_be_read_say_what_to_do(tmp_path: Path) -> None:
     from pypdf import PdfWriter
 
-    from assistant.errors import CorpusError
-
     scan = tmp_path / "scan.pdf"
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
@@ -272,3 +273,34 @@ def test_a_name_merged_over_its_numbered_standards_makes_each_standard_a_task(tm
     assert _units(notice) == {1: (("发改局",), assisting), 2: (("财政局",), assisting),
                               3: (("应急管理局(安委办)",), assisting)}
     assert [t.leader for t in notice.tasks] == ["甲某某", "甲某某", "乙某某"]
+
+
+_PIECES = ["一、", "(一)", "1.", "1﹒", "(1)", "牵头单位:", "责任单位:", "完成时限:", "区甲局", "、", ",", ";", "。",
+           "(", ")", "[", "]", "主办", "协办", "牵头", "配合", "负责", "\n", "工作", "附件1"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=5), max_size=40))
+def test_any_mix_of_layout_pieces_parses_or_fails_clearly(pieces: list[str]) -> None:
+    """Text made of numbering, labels, brackets and role words: a Notice or a CorpusError, and every task's body is
+    in its text."""
+    try:
+        notice = parse_notice("".join(pieces), doc_id="prop")
+    except CorpusError:
+        return
+    assert notice.tasks
+    for task in notice.tasks:
+        assert task.body.replace("\n", "") in task.text.replace("\n", "")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["序号", "重点工作", "牵头单位", "配合单位", "责任领导", "1", "", "区甲局\n区乙局",
+                                          "一、部分", "做好工作。"]), min_size=1, max_size=6), min_size=1, max_size=8))
+def test_any_table_parses_or_fails_clearly(rows: list[list[str]]) -> None:
+    from assistant.ingest.tables import grid
+
+    try:
+        notice = parse_notice("", doc_id="prop", tables=[grid(rows)])
+    except CorpusError:
+        return
+    assert all(t.body for t in notice.tasks)
