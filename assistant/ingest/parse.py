@@ -150,6 +150,9 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
     if not plan_title and tables:
         plan_title = _ATTACHMENT.sub("", next((t for t in titles if t), ""))
     tasks = _number(drafts, doc_id, warnings)
+    if _flattened_header(rest, words):
+        warnings.append("正文里有拆成一格一行的表格(序号、任务、单位各占一行),未能按表格读取:请改用原附件"
+                        "(.docx/.xlsx)或把网页另存为 .html 后再加入")
     meta = DocumentMeta(
         doc_id=doc_id,
         title=fields.get("信息名称", "") or covering.title or plan_title,
@@ -179,6 +182,17 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
     )
     return Notice(meta=meta, covering=covering, plan_title=plan_title, sections=section_records, tasks=tasks,
                   intro=intro, info=info)
+
+
+def _flattened_header(lines: Sequence[str], words: LayoutWords) -> bool:
+    """Three or more short lines in a row that are table headers (序号 / 目标名称 / 牵头单位): a table whose cells
+    were pasted one a line, which cannot be told apart from running text."""
+    run = 0
+    for line in lines:
+        run = run + 1 if len(line) <= 8 and words.label(line) is not None else 0
+        if run >= 3:
+            return True
+    return False
 
 
 def _numbers(numbers: Sequence[int]) -> str:
@@ -276,9 +290,9 @@ def _plan(plan: Sequence[str], words: LayoutWords, rule: RoleRule, warnings: lis
     drafts = [_draft(item, words, rule) for item in items]
     shape = " > ".join(_LEVELS[lv][0] for lv in (*([part_level] if part_level is not None else []), task_level))
     places = {d.source for d in drafts if d.units}
-    where = "、".join(sorted(places)) if places else "未找到单位"
+    where = "单位在" + "、".join(sorted(places)) if places else "未找到单位"
     _gaps(items, task_level, warnings)
-    return sections, drafts, f"编号条目 {shape};单位在{where}"
+    return sections, drafts, f"编号条目 {shape};{where}"
 
 
 def _task_level(lines: Sequence[_Line], levels: Sequence[int], words: LayoutWords) -> int:

@@ -304,3 +304,11 @@ def test_any_table_parses_or_fails_clearly(rows: list[list[str]]) -> None:
     except CorpusError:
         return
     assert all(t.body for t in notice.tasks)
+
+
+def test_a_table_pasted_one_cell_a_line_is_named_not_guessed() -> None:
+    text = "测试方案\n序号\n重点工作\n牵头单位\n配合单位\n1\n做好甲工作。\n区甲局\n区乙局\n2\n做好乙工作。\n区丙局\n"
+    with pytest.raises(CorpusError):  # no numbered item, no table: plain paragraphs (parse_file falls back)
+        parse_notice(text, doc_id="x")
+    notice = parse_notice("测试方案\n一、部分\n1.做好甲工作。\n序号\n重点工作\n牵头单位\n区甲局\n", doc_id="x")
+    assert any("拆成一格一行的表格" in w for w in notice.info.warnings)
