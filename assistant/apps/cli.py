@@ -49,7 +49,9 @@ def render_sources(answer: Answer, mark: Mark = plain_mark) -> str:
     out = ["\n—— 出处 ——"]
     for task in answer.sources:
         units = f"主办:{'、'.join(task.leads)}" + (f";协办:{'、'.join(task.assists)}" if task.assists else "")
-        out.append(f"{mark(task)}{task.body}({units})")
+        more = "".join(f";{label}:{value}" for label, value in (("责任领导", task.leader), ("完成时限", task.deadline))
+                       if value)
+        out.append(f"{mark(task)}{task.body}({units}{more})")
     return "\n".join(out)
 
 

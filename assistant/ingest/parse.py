@@ -28,6 +28,7 @@ _LEVELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("①", re.compile(r"^([①-⑳])\s*(\S.*)$")),
 )
 _DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+_LETTERHEAD = re.compile(r"^\S{2,20}(政府|办公室|办公厅|委员会)文件$")
 _DOC_NUMBER = re.compile(r"^\S{1,12}[〔\[(（]\d{4}[〕\])）]\s*\d+号$")
 # a line break ends a sentence too: a heading 「(一)粮食稳产」 above its paragraph is a sentence of its own
 _SENTENCE = re.compile(r"[^。;;!!??\n]+[。;;!!??]?")
@@ -440,6 +441,11 @@ def _covering(preamble: list[str], fields: dict[str, str], titled: bool) -> tupl
         return CoveringNotice(fields.get("信息名称", ""), (), "", fields.get("发布机构", ""), ""), ""
     plan_title = preamble[-1] if titled else ""
     lines = preamble[:-1] if titled else preamble
+    while len(lines) > 2 and (_LETTERHEAD.search(lines[0]) or _DOC_NUMBER.match(lines[0])):
+        # a letterhead 「××区人民政府文件」 and the document number above the title
+        if _DOC_NUMBER.match(lines[0]):
+            fields.setdefault("文号", lines[0])
+        lines = lines[1:]
     title = lines[0] if lines else ""
     addressees: tuple[str, ...] = ()
     body_start = 1

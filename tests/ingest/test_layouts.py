@@ -312,3 +312,12 @@ def test_a_table_pasted_one_cell_a_line_is_named_not_guessed() -> None:
         parse_notice(text, doc_id="x")
     notice = parse_notice("测试方案\n一、部分\n1.做好甲工作。\n序号\n重点工作\n牵头单位\n区甲局\n", doc_id="x")
     assert any("拆成一格一行的表格" in w for w in notice.info.warnings)
+
+
+def test_letterhead_and_document_number_above_the_title() -> None:
+    text = ("某某县人民政府文件\n某政发〔2023〕2号\n某某县人民政府关于印发重点工作分工方案的通知\n各乡镇:\n现印发给你们。\n"
+            "某某县人民政府\n2023年3月1日\n某某县2023年重点工作分工方案\n一、目标\n1.甲工作。\n牵头单位:县甲局\n")
+    notice = parse_notice(text, doc_id="x")
+    assert notice.covering.title == "某某县人民政府关于印发重点工作分工方案的通知"
+    assert notice.meta.doc_number == "某政发〔2023〕2号"
+    assert notice.covering.addressees == ("各乡镇",)
