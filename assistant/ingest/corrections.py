@@ -64,7 +64,7 @@ def parse_corrections(data: Any, where: str) -> Corrections:
     if not isinstance(entries, dict):
         raise CorpusError(f"{where}: tasks must be an object of task number -> {{\"lead\": […], \"assist\": […]}}")
     for key, entry in entries.items():
-        if not str(key).isdigit():
+        if not str(key).isdecimal():
             raise CorpusError(f"{where}: tasks key {key!r} is not a task number")
         if not isinstance(entry, dict) or set(entry) - {"lead", "assist"} or not entry:
             raise CorpusError(f"{where}: tasks[{key}] must be {{\"lead\": […], \"assist\": […]}}")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from ..errors import CorpusError
 from ..records import CoveringNotice, DocumentMeta, Notice, ParseInfo, Section, Task, TaskUnit
 from .clauses import Fields, label_line, resolve, trailing_clause
-from .normalize import halfwidth
+from .normalize import halfwidth, to_simplified
 from .tables import Table, read_table
 from .words import LayoutWords, RoleRule, layout_words
 
@@ -38,7 +38,7 @@ _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[::]?\s*")
 
 def numeral_value(numeral: str) -> int:
     """一 -> 1, 十二 -> 12, 二十 -> 20, 3 -> 3, ② -> 2."""
-    if numeral.isdigit():
+    if numeral.isdecimal():
         return int(numeral)
     if "①" <= numeral <= "⑳":
         return ord(numeral) - ord("①") + 1
@@ -109,10 +109,13 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
     words = words or layout_words()
     # full-width ASCII forms (U+FF01-FF5E: brackets, commas, colons, digits) are read as half-width, as questions
     # are (normalize.py): one form of each punctuation mark for every rule below
-    lines = [halfwidth(line).strip() for line in text.replace("\r\n", "\n").split("\n")]
+    traditional = _is_traditional(text, tables)
+    form = (lambda x: to_simplified(halfwidth(x))) if traditional else halfwidth
+
+    lines = [form(line).strip() for line in text.replace("\r\n", "\n").split("\n")]
     lines = [line for line in lines if line]
-    tables = [Table(tuple(tuple(replace(c, text=halfwidth(c.text)) for c in row) for row in t.rows),
-                    halfwidth(t.title)) for t in tables]
+    tables = [Table(tuple(tuple(replace(c, text=form(c.text)) for c in row) for row in t.rows), form(t.title))
+              for t in tables]
     header = [line for line in lines if line.count("|") >= 2]
     rest = [line for line in lines if line.count("|") < 2]
     fields = _header_fields(header)
@@ -125,7 +128,7 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
     # the covering notice states it, before the plan or among its numbered requirements
     stated = words.rule_in("\n".join(rest))
     role_rule = rule or stated or RoleRule.RESPONSIBLE_IS_LEAD
-    warnings: list[str] = []
+    warnings: list[str] = ["通知用繁体字书写,已按简体字读入(单位名称和引文为简体)"] if traditional else []
     sections, drafts, layout = _plan(plan, words, role_rule, warnings, plan_title)
     table_layouts: list[str] = []
     titles: list[str] = []
@@ -183,6 +186,17 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
     )
     return Notice(meta=meta, covering=covering, plan_title=plan_title, sections=section_records, tasks=tasks,
                   intro=intro, info=info)
+
+
+def _is_traditional(text: str, tables: Sequence[Table]) -> bool:
+    """Whether a notice is written in traditional characters: one in twenty of its Chinese characters changes when
+    converted to simplified (a simplified notice changes in none or a handful)."""
+    sample = (text + "".join(c.text for t in tables for row in t.rows[:50] for c in row))[:20000]
+    han = [ch for ch in sample if "\u4e00" <= ch <= "\u9fff"]
+    if len(han) < 20:
+        return False
+    changed = sum(a != b for a, b in zip(sample, to_simplified(sample), strict=False) if "\u4e00" <= a <= "\u9fff")
+    return changed >= len(han) / 20
 
 
 def _flattened_header(lines: Sequence[str], words: LayoutWords) -> bool:

@@ -156,7 +156,7 @@ def read_table(table: Table, words: LayoutWords, number: int) -> TableTasks:
             if slot in UNIT_SLOTS:  # one unit a line in a cell: the line breaks separate names
                 value = _unit_lines(row[c].text)
             if slot is Slot.NUMBER:
-                current.printed = int(value) if value.isdigit() else current.printed
+                current.printed = int(value) if value.isdecimal() else current.printed
             elif slot is Slot.DETAIL:
                 current.details.append(value)
             else:

@@ -321,3 +321,15 @@ def test_letterhead_and_document_number_above_the_title() -> None:
     assert notice.covering.title == "某某县人民政府关于印发重点工作分工方案的通知"
     assert notice.meta.doc_number == "某政发〔2023〕2号"
     assert notice.covering.addressees == ("各乡镇",)
+
+
+def test_a_notice_in_traditional_characters_is_read_in_simplified() -> None:
+    # units must match questions, which are read in simplified characters (normalize.py)
+    text = ("測試方案\n一、穩增長\n1.新增規上工業企業10家。\n牽頭單位:區工信局\n責任單位:區發改局、各街道\n"
+            "完成時限:2025年12月底\n")
+    notice = parse_notice(text, doc_id="x")
+    assert (notice.task(1).leads, notice.task(1).assists) == (("区工信局",), ("区发改局", "各街道"))
+    assert notice.task(1).body == "新增规上工业企业10家。" and notice.task(1).deadline == "2025年12月底"
+    assert notice.info.warnings[0].startswith("通知用繁体字书写")
+    simplified = parse_notice("测试方案\n一、部分\n1.做好乾坤湾开发工作。(区甲局主办)\n", doc_id="y")
+    assert simplified.task(1).body == "做好乾坤湾开发工作。" and simplified.info.warnings == ()
