@@ -1,5 +1,5 @@
 """Write the made-up table fixtures of tests/fixtures/layouts/: a .docx notice whose tasks are an attached table with
-merged cells, and an .xlsx task table. Every name, number and person in them is invented.
+merged cells, an .xlsx task table and the same table as .xls (needs xlwt, a test extra). Every name, number and person in them is invented.
 
     .venv/bin/python scripts/make_layout_fixtures.py [--out tests/fixtures/layouts]
 """
@@ -98,6 +98,28 @@ def make_xlsx(path: Path) -> None:
     book.save(str(path))
 
 
+def make_xls(path: Path) -> None:
+    """The .xlsx fixture's table as an Excel 97-2003 workbook (xlwt, a test-only writer)."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("任务分解")
+    width = len(XLSX_HEADER)
+    sheet.write_merge(0, 0, 0, width - 1, XLSX_TITLE.replace("2022", "2021"))
+    for c, header in enumerate(XLSX_HEADER):
+        sheet.write(1, c, header)
+    r = 2
+    for row in XLSX_ROWS:
+        if isinstance(row, str):
+            sheet.write_merge(r, r, 0, width - 1, row)
+        else:
+            sheet.write(r, 0, int(row[0]))
+            for c, value in enumerate(row[1:], start=1):
+                sheet.write(r, c, value)
+        r += 1
+    book.save(str(path))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "layouts")
@@ -105,7 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     make_docx(args.out / "yunling_2026_table.docx")
     make_xlsx(args.out / "tongshan_2022_table.xlsx")
-    print(f"wrote {args.out}/yunling_2026_table.docx and tongshan_2022_table.xlsx")
+    # the .xls lies apart (tests/fixtures/formats/): the same units as the .xlsx would make questions ambiguous
+    formats = args.out.parent / "formats"
+    formats.mkdir(exist_ok=True)
+    make_xls(formats / "tongshan_2021_table.xls")
+    print(f"wrote {args.out}/yunling_2026_table.docx, tongshan_2022_table.xlsx and {formats}/tongshan_2021_table.xls")
     return 0
 
 

@@ -203,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build or refresh the search index")
     p.add_argument("--rebuild", action="store_true", help="rebuild even when the index is up to date")
     p.set_defaults(func=cmd_index)
-    p = sub.add_parser("add", help="validate a notice (.txt, .docx, .xlsx, .pdf, .html), add it to the corpus and "
+    p = sub.add_parser("add", help="validate a notice (.txt, .docx, .xlsx, .xls, .pdf, .html), add it to the corpus and "
                                    "index it")
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_add)

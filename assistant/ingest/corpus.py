@@ -35,7 +35,7 @@ def parse_file(path: Path) -> Notice:
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    """The document files of a corpus folder (.txt, .docx, .xlsx, .pdf, .html), sorted by name; hidden files are
+    """The document files of a corpus folder (.txt, .docx, .xlsx, .xls, .pdf, .html), sorted by name; hidden files are
     skipped."""
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder not found: {corpus_dir}")

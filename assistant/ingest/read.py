@@ -1,5 +1,5 @@
-"""Read a document file into its text and its tables: .txt, .docx (paragraphs and tables), .xlsx, a text-layer
-.pdf or a saved .html page. Formats that cannot be read offline get a message saying what to convert them to."""
+"""Read a document file into its text and its tables: .txt, .docx (paragraphs and tables), .xlsx, .xls, a
+text-layer .pdf or a saved .html page. Formats that cannot be read offline get a message saying what to convert them to."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from typing import Any
 from ..errors import CorpusError
 from .tables import Cell, Table
 
-SUFFIXES = (".txt", ".docx", ".xlsx", ".pdf", ".html", ".htm")
+SUFFIXES = (".txt", ".docx", ".xlsx", ".xls", ".pdf", ".html", ".htm")
 # old binary or office formats without a well-kept offline reader: what to save them as
 CONVERT = {
-    ".doc": ".docx", ".wps": ".docx", ".rtf": ".docx", ".xls": ".xlsx", ".et": ".xlsx", ".ofd": ".pdf (text layer)",
+    ".doc": ".docx", ".wps": ".docx", ".rtf": ".docx", ".et": ".xlsx", ".ofd": ".pdf (text layer)",
     ".mht": ".html", ".mhtml": ".html",
 }
 
@@ -54,6 +54,8 @@ def read_document(path: Path) -> Document:
             return _docx(path)
         if suffix == ".xlsx":
             return _xlsx(path)
+        if suffix == ".xls":
+            return _xls(path)
         if suffix in (".html", ".htm"):
             return _html(_decode(path.read_bytes(), path))
         return Document(_pdf(path))
@@ -138,6 +140,32 @@ def _xlsx(path: Path) -> Document:
         if rows:
             tables.append(Table(tuple(rows)))
     book.close()
+    return Document("", tuple(tables))
+
+
+def _xls(path: Path) -> Document:
+    """An Excel 97-2003 workbook through xlrd (which reads .xls only), merged cells kept with their origin."""
+    import xlrd
+
+    book = xlrd.open_workbook(str(path), formatting_info=True)
+    tables = []
+    for sheet in book.sheets():
+        merged: dict[tuple[int, int], tuple[int, int]] = {}
+        for r0, r1, c0, c1 in sheet.merged_cells:
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    merged[(r, c)] = (r0, c0)
+        rows = []
+        for r in range(sheet.nrows):
+            cells = []
+            for c in range(sheet.ncols):
+                origin = merged.get((r, c), (r, c))
+                value = sheet.cell_value(*origin)
+                cells.append(Cell("" if value in ("", None) else _cell_value(value), origin))
+            if any(cell.text.strip() for cell in cells):
+                rows.append(tuple(cells))
+        if rows:
+            tables.append(Table(tuple(rows)))
     return Document("", tuple(tables))
 
 

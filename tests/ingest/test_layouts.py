@@ -192,6 +192,13 @@ def test_xlsx_task_table() -> None:
     assert notice.info.warnings == ("表格2未读取:没有找到任务列和单位列(如 任务名称、牵头单位)",)
 
 
+def test_xls_task_table_with_merged_heading_rows() -> None:
+    notice = parse_file(LAYOUTS.parent / "formats" / "tongshan_2021_table.xls")  # made by make_layout_fixtures.py
+    assert notice.identity.year == "2021" and notice.identity.place == "桐山区"
+    assert [(s.title, s.task_numbers) for s in notice.sections] == [("产业发展", (1, 2)), ("城市建设", (3, 4))]
+    assert _units(notice) == _units(parse_file(LAYOUTS / "tongshan_2022_table.xlsx"))
+
+
 def test_saved_html_page_with_a_flattened_table() -> None:
     notice = parse_file(LAYOUTS / "meiling_2024_page.html")
     assert notice.covering.title.endswith("梅岭区人民政府关于印发梅岭区2024年政府工作报告重点工作任务分工的通知")
@@ -219,7 +226,7 @@ def test_formats_that_cannot_be_read_say_what_to_do(tmp_path: Path) -> None:
     writer.write(str(scan))
     with pytest.raises(CorpusError, match="no text layer.*OCR"):
         parse_file(scan)
-    for suffix, target in ((".doc", ".docx"), (".wps", ".docx"), (".xls", ".xlsx")):
+    for suffix, target in ((".doc", ".docx"), (".wps", ".docx"), (".et", ".xlsx")):
         old = tmp_path / f"notice{suffix}"
         old.write_bytes(b"\xd0\xcf\x11\xe0")
         with pytest.raises(CorpusError, match=f"cannot be read offline.*save it as {target}"):
