@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from ..errors import CorpusError
 from ..records import CoveringNotice, DocumentMeta, Notice, ParseInfo, Section, Task, TaskUnit
 from .clauses import Fields, label_line, resolve, trailing_clause
+from .front import covering_notice, header_fields, join_wrapped_title, title_line
 from .normalize import halfwidth, to_simplified
 from .tables import Table, read_table
 from .words import LayoutWords, RoleRule, layout_words
@@ -27,9 +28,6 @@ _LEVELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("(1)", re.compile(r"^[((](\d{1,3})[))]\s*(\S.*)$")),
     ("①", re.compile(r"^([①-⑳])\s*(\S.*)$")),
 )
-_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
-_LETTERHEAD = re.compile(r"^\S{2,20}(政府|办公室|办公厅|委员会)文件$")
-_DOC_NUMBER = re.compile(r"^\S{1,12}[〔\[(（]\d{4}[〕\])）]\s*\d+号$")
 # a line break ends a sentence too: a heading 「(一)粮食稳产」 above its paragraph is a sentence of its own
 _SENTENCE = re.compile(r"[^。;;!!??\n]+[。;;!!??]?")
 _BARE_LABEL = re.compile(r"^[^,,。;;]{1,12}[::]$")
@@ -118,12 +116,13 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
               for t in tables]
     header = [line for line in lines if line.count("|") >= 2]
     rest = [line for line in lines if line.count("|") < 2]
-    fields = _header_fields(header)
+    fields = header_fields(header)
     first = next((i for i, line in enumerate(rest) if _level(line)), None)
     preamble, plan = (rest[:first], rest[first:]) if first is not None else (rest, [])
-    title_at = _title_line(preamble)
-    preamble, title_at = _join_wrapped_title(preamble, title_at)
-    covering, plan_title = _covering(preamble[: title_at + 1] if title_at >= 0 else preamble, fields, title_at >= 0)
+    title_at = title_line(preamble)
+    preamble, title_at = join_wrapped_title(preamble, title_at)
+    front = preamble[: title_at + 1] if title_at >= 0 else preamble
+    covering, plan_title = covering_notice(front, fields, title_at >= 0)
     intro = "\n".join(preamble[title_at + 1 :]) if title_at >= 0 else ""
     # the covering notice states it, before the plan or among its numbered requirements
     stated = words.rule_in("\n".join(rest))
@@ -142,7 +141,7 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
             if drafts:
                 warnings.append(f"正文的 {len(drafts)} 个编号段落没有单位,任务取自表格")
             sections, drafts, layout, intro = [], [], "", ""
-            covering, plan_title = _covering(rest, fields, False)
+            covering, plan_title = covering_notice(rest, fields, False)
             plan_title = _ATTACHMENT.sub("", next((t for t in titles if t), ""))
         offset = len(sections)
         sections += [(numeral_of(offset + i), title) for i, (_, title) in enumerate(table_sections, start=1)]
@@ -190,10 +189,11 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
 
 def _is_traditional(text: str, tables: Sequence[Table]) -> bool:
     """Whether a notice is written in traditional characters: one in twenty of its Chinese characters changes when
-    converted to simplified (a simplified notice changes in none or a handful)."""
+    converted to simplified (a simplified notice changes in none or a handful). A text of fewer than 200 Chinese
+    characters is too short to tell, and is read as written."""
     sample = (text + "".join(c.text for t in tables for row in t.rows[:50] for c in row))[:20000]
     han = [ch for ch in sample if "\u4e00" <= ch <= "\u9fff"]
-    if len(han) < 20:
+    if len(han) < 200:
         return False
     changed = sum(a != b for a, b in zip(sample, to_simplified(sample), strict=False) if "\u4e00" <= a <= "\u9fff")
     return changed >= len(han) / 20
@@ -213,33 +213,6 @@ def _flattened_header(lines: Sequence[str], words: LayoutWords) -> bool:
 def _numbers(numbers: Sequence[int]) -> str:
     shown = "、".join(str(n) for n in numbers[:12])
     return shown + ("…" if len(numbers) > 12 else "")
-
-
-def _title_like(line: str) -> bool:
-    return not ("。" in line or len(line) > 80 or _DATE.match(line) or line.endswith((":", ":"))
-                or line.startswith(("(", "(")))
-
-
-def _title_line(preamble: Sequence[str]) -> int:
-    """Index of the plan's title: the last line before the plan that reads as a title, not as a paragraph."""
-    return next((i for i in range(len(preamble) - 1, -1, -1) if _title_like(preamble[i])), -1)
-
-
-_TITLE_END = re.compile(r"(方案|计划|清单|分工|通知|表|公开发布)$")
-
-
-def _join_wrapped_title(preamble: list[str], at: int) -> tuple[list[str], int]:
-    """A title broken over two lines (「……2025年重点工作」 / 「任务分解和责任分工方案」) as one line."""
-    if at >= 1 and _title_like(preamble[at - 1]) and not _TITLE_END.search(preamble[at - 1]) \
-            and not re.search(r"[,,、;;]$", preamble[at - 1]) and not _GOVERNMENT_LINE.search(preamble[at - 1]) \
-            and len(preamble[at - 1]) + len(preamble[at]) <= 60 and at - 1 > 0:
-        joined = preamble[: at - 1] + [preamble[at - 1] + preamble[at]] + preamble[at + 1 :]
-        return joined, at - 1
-    return preamble, at
-
-
-# an issuer line (「石湾区人民政府」「柳溪县人民政府办公室」) is not the first half of a title
-_GOVERNMENT_LINE = re.compile(r"(政府|办公室|办公厅|委员会|管委会)$")
 
 
 @dataclass(frozen=True)
@@ -431,59 +404,6 @@ def parse_plain(text: str, doc_id: str) -> Notice:
     return Notice(meta=meta, covering=CoveringNotice(title, (), "", "", ""), plan_title=title,
                   sections=tuple(sections), tasks=tuple(tasks), structured=False,
                   info=ParseInfo(layout="非方案格式:按标题和段落切分", warnings=("没有找到编号条目,全文按段落编号",)))
-
-
-def _header_fields(header: list[str]) -> dict[str, str]:
-    """`索 引 号: | 000014349/2024-14622 | 主题分类: | 综合政务 |` -> {索引号: …, 主题分类: …}."""
-    fields: dict[str, str] = {}
-    for line in header:
-        cells = [cell.strip() for cell in line.split("|")]
-        label = ""
-        for cell in cells:
-            if cell.endswith((":", ":")):
-                label = re.sub(r"\s+|[::]+$", "", cell)
-                fields.setdefault(label, "")
-            elif label and cell:
-                fields[label] = cell
-                label = ""
-    return fields
-
-
-def _covering(preamble: list[str], fields: dict[str, str], titled: bool) -> tuple[CoveringNotice, str]:
-    """Title, addressees, body, issuer and date of the covering notice; the last line is the plan title."""
-    if not preamble:
-        return CoveringNotice(fields.get("信息名称", ""), (), "", fields.get("发布机构", ""), ""), ""
-    plan_title = preamble[-1] if titled else ""
-    lines = preamble[:-1] if titled else preamble
-    while len(lines) > 2 and (_LETTERHEAD.search(lines[0]) or _DOC_NUMBER.match(lines[0])):
-        # a letterhead 「××区人民政府文件」 and the document number above the title
-        if _DOC_NUMBER.match(lines[0]):
-            fields.setdefault("文号", lines[0])
-        lines = lines[1:]
-    title = lines[0] if lines else ""
-    addressees: tuple[str, ...] = ()
-    body_start = 1
-    if len(lines) > 2 and _DOC_NUMBER.match(lines[1]):  # 「梅政发〔2024〕3号」 under the title
-        fields.setdefault("文号", lines[1])
-        lines = [lines[0], *lines[2:]]
-    if len(lines) > 1 and lines[1].endswith((":", ":")):
-        addressees = tuple(a for a in re.split(r"[,,、]", re.sub(r"[::]+$", "", lines[1])) if a)
-        body_start = 2
-    date_at = next((i for i, line in enumerate(lines) if _DATE.match(line)), len(lines))
-    issuer = lines[date_at - 1] if date_at - 1 >= body_start else ""
-    body_end = date_at - 1 if issuer else date_at
-    note = " ".join(lines[date_at + 1 :])
-    return (
-        CoveringNotice(
-            title=title,
-            addressees=addressees,
-            body="\n".join(lines[body_start:body_end]),
-            issuer=issuer,
-            date=lines[date_at] if date_at < len(lines) else "",
-            note=note,
-        ),
-        plan_title,
-    )
 
 
 def split_sentences(text: str) -> tuple[str, ...]:

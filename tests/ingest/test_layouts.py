@@ -333,7 +333,8 @@ def test_letterhead_and_document_number_above_the_title() -> None:
 
 def test_a_notice_in_traditional_characters_is_read_in_simplified() -> None:
     # units must match questions, which are read in simplified characters (normalize.py)
-    text = ("測試方案\n一、穩增長\n1.新增規上工業企業10家。\n牽頭單位:區工信局\n責任單位:區發改局、各街道\n"
+    text = ("測試方案\n" + "為貫徹落實區政府工作報告確定的各項目標任務,現將重點工作分解如下,請各單位認真組織實施。" * 5
+            + "\n一、穩增長\n1.新增規上工業企業10家。\n牽頭單位:區工信局\n責任單位:區發改局、各街道\n"
             "完成時限:2025年12月底\n")
     notice = parse_notice(text, doc_id="x")
     assert (notice.task(1).leads, notice.task(1).assists) == (("区工信局",), ("区发改局", "各街道"))
