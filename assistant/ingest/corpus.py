@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from .identity import derive_identity
 from .knowledge import Knowledge, load_knowledge, merge
 from .parse import parse_notice, parse_plain
 from .read import SUFFIXES, read_document
+
+_ATTACHED_TABLE = re.compile(r"附件\s*\d*\s*[::.、]?\s*(\S{0,40}?(?:表|清单))")
 
 
 def parse_file(path: Path) -> Notice:
@@ -27,10 +30,14 @@ def parse_file(path: Path) -> Notice:
     except CorpusError:
         rows = ["  ".join(dict.fromkeys(c.text for c in row if c.text.strip())) for t in document.tables for row in t.rows]
         notice = parse_plain("\n".join([document.text, *rows]), doc_id=path.stem)
+        warnings = []
         if document.tables:
-            info = replace(notice.info, warnings=(*notice.info.warnings,
-                                                  f"{len(document.tables)} 个表格没有任务列和单位列,按段落读入"))
-            notice = replace(notice, info=info)
+            warnings.append(f"{len(document.tables)} 个表格没有任务列和单位列,按段落读入")
+        if attachment := _ATTACHED_TABLE.search(document.text):
+            # only the cover letter: its tasks are in an attachment that is not in this file
+            warnings.append(f"文中提到附件「{attachment.group(1)}」,但文件里没有它的任务:请把附件(.docx/.xlsx)一并加入")
+        if warnings:
+            notice = replace(notice, info=replace(notice.info, warnings=(*notice.info.warnings, *warnings)))
     return apply_corrections(replace(notice, identity=derive_identity(notice)), corrections)
 
 

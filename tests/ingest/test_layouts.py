@@ -342,3 +342,12 @@ def test_a_notice_in_traditional_characters_is_read_in_simplified() -> None:
     assert notice.info.warnings[0].startswith("通知用繁体字书写")
     simplified = parse_notice("测试方案\n一、部分\n1.做好乾坤湾开发工作。(区甲局主办)\n", doc_id="y")
     assert simplified.task(1).body == "做好乾坤湾开发工作。" and simplified.info.warnings == ()
+
+
+def test_a_cover_letter_without_its_attachment_says_so(tmp_path: Path) -> None:
+    letter = tmp_path / "letter.txt"
+    letter.write_text("【测试样本】某区人民政府关于印发重点工作任务分解表的通知\n各街道:\n现将任务分解表印发给你们。\n"
+                      "附件:2024年重点工作任务分解表\n某区人民政府\n2024年2月1日\n", encoding="utf-8")
+    notice = parse_file(letter)
+    assert not notice.structured
+    assert any("附件「2024年重点工作任务分解表」" in w for w in notice.info.warnings)
