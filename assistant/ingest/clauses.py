@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..records import Role, TaskUnit
-from .words import UNIT_SLOTS, LayoutWords, RoleRule, Slot
+from .words import LayoutWords, RoleRule, Slot
 
 _OPEN = "((【["
 _CLOSE = "))】]"
@@ -39,7 +39,7 @@ class Fields:
         return bool(self.units or self.leader or self.deadline)
 
 
-def _names(content: str, slot: Slot) -> list[tuple[str, Slot]] | None:
+def unit_names(content: str, slot: Slot) -> list[tuple[str, Slot]] | None:
     """「区发改委、区财政局」 -> [(区发改委, slot), (区财政局, slot)]; None when a piece cannot be a unit's name."""
     out = []
     for raw in _NAME_SPLIT.split(content.strip().strip(_ENDS)):
@@ -85,7 +85,7 @@ def parse_labelled(text: str, words: LayoutWords) -> Fields | None:
                 return None
             fields.units += units
         else:
-            names = _names(content, slot)
+            names = unit_names(content, slot)
             if names is None:
                 return None
             fields.units += names
@@ -102,7 +102,7 @@ def parse_suffixed(text: str, words: LayoutWords) -> list[tuple[str, Slot]] | No
         suffix = next(((w, s) for w, s in words.suffixes if segment.endswith(w)), None)
         if suffix is None:
             return None
-        names = _names(segment[: -len(suffix[0])], suffix[1])
+        names = unit_names(segment[: -len(suffix[0])], suffix[1])
         if not names:
             return None
         units += names
@@ -143,19 +143,20 @@ def trailing_clause(text: str, words: LayoutWords) -> tuple[str, Fields] | None:
         return None
     # no bracket: the last sentence, when it is nothing but units with their roles 「……。X牵头,Y配合。」
     stripped = text.rstrip().rstrip("。.")
-    cut = max(stripped.rfind("。"), stripped.rfind(";"), stripped.rfind(";"))
-    tail = stripped[cut + 1 :]
-    if cut < 0 or not tail.strip() or len(tail) > 120:
-        return None
-    fields = parse_clause(tail, words)
-    if not fields or not fields.units:
-        return None
-    labelled = parse_labelled(tail, words) is not None
-    if not labelled:
-        names = [n for n, _ in fields.units]
-        if not any(s is Slot.LEAD for _, s in fields.units) or not all(_UNIT_END.search(n) for n in names):
-            return None
-    return text[: cut + 1], fields
+    # the last full stop ends the task's own words; without one, the last semicolon
+    for cut in (stripped.rfind("。"), stripped.rfind(";")):
+        tail = stripped[cut + 1 :]
+        if cut < 0 or not tail.strip() or len(tail) > 120:
+            continue
+        fields = parse_clause(tail, words)
+        if not fields or not fields.units:
+            continue
+        if parse_labelled(tail, words) is None:
+            names = [n for n, _ in fields.units]
+            if not any(s is Slot.LEAD for _, s in fields.units) or not all(_UNIT_END.search(n) for n in names):
+                continue
+        return text[: cut + 1], fields
+    return None
 
 
 def label_line(line: str, words: LayoutWords) -> Fields | None:
@@ -184,5 +185,3 @@ def resolve(units: list[tuple[str, Slot]], rule: RoleRule) -> tuple[TaskUnit, ..
 def _in_order(units: list[tuple[str, Slot]], slots: set[Slot]) -> list[str]:
     return [n for n, s in units if s in slots]
 
-
-__all__ = ["Fields", "UNIT_SLOTS", "label_line", "parse_clause", "resolve", "trailing_clause"]

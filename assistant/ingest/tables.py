@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .clauses import Fields, _names, parse_suffixed
+from .clauses import Fields, parse_suffixed, unit_names
 from .words import UNIT_SLOTS, LayoutWords, Slot
 
 
@@ -195,7 +195,7 @@ def _add(fields: Fields, slot: Slot, value: str, words: LayoutWords, warnings: l
     elif slot is Slot.DEADLINE:
         fields.deadline.append(flat)
     else:
-        units = parse_suffixed(flat, words) if slot is Slot.MIXED else _names(flat, slot)
+        units = parse_suffixed(flat, words) if slot is Slot.MIXED else unit_names(flat, slot)
         if units is None:
             units = parse_suffixed(flat, words)
         if units is None:

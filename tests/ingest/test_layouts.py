@@ -114,6 +114,9 @@ def test_label_lines_with_leaders_deadlines_and_restarting_numbers(shiwan: Notic
     ("(牵头单位:区甲局 配合单位:区乙局)", ("区甲局",), ("区乙局",)),
     ("(由区甲局牵头,区乙局配合)", ("区甲局",), ("区乙局",)),
     ("(责任单位:区甲局(牵头)、区乙局)", ("区甲局",), ("区乙局",)),
+    ("(区甲局负责)", ("区甲局",), ()),
+    ("牵头单位:区甲局;责任单位:区乙局", ("区甲局",), ("区乙局",)),  # no brackets, labelled
+    ("区甲局牵头,区乙局、各街道配合。", ("区甲局",), ("区乙局", "各街道")),  # no brackets, role words
 ])
 def test_trailing_clause_forms(clause: str, leads: tuple[str, ...], assists: tuple[str, ...]) -> None:
     notice = parse_notice(f"测试方案\n一、部分\n1.做好测试工作。{clause}\n", doc_id="x")
