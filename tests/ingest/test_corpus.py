@@ -146,6 +146,16 @@ def test_add_command_validates_copies_and_indexes(tmp_path: Path) -> None:
     assert result.returncode == 2 and "empty" in result.stderr and not (corpus / "empty.txt").exists()
     asked = cli("ask", "2025年新增多少公共停车泊位?")
     assert "800" in asked.stdout
+    # a notice with its knowledge file beside it: both go into the corpus, the corrections are named
+    source = tmp_path / "incoming"
+    source.mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / "layouts" / "qinghe_2025_brackets.txt", source)
+    (source / "qinghe_2025_brackets.knowledge.json").write_text(
+        json.dumps({"corrections": {"tasks": {"4": {"lead": ["区投促局"], "assist": ["区商务局"]}}}}), "utf-8")
+    with_corrections = cli("add", str(source / "qinghe_2025_brackets.txt"))
+    assert with_corrections.returncode == 0, with_corrections.stderr
+    assert "已应用更正文件:qinghe_2025_brackets.knowledge.json" in with_corrections.stdout
+    assert (corpus / "qinghe_2025_brackets.knowledge.json").exists()
 
 
 @pytest.mark.slow
