@@ -150,6 +150,17 @@ _YEAR = re.compile(r"(20\d\d)年")
 
 
 @dataclass(frozen=True)
+class ParseInfo:
+    """How a notice was read, for the parse report: the layout found, where units came from, what looks wrong."""
+
+    layout: str = ""  # e.g. 「一、 > 1.;单位在句末括号」
+    unit_sources: tuple[tuple[str, int], ...] = ()  # (where units were found, how many tasks), e.g. ("括号", 78)
+    role_rule: str = ""  # the covering notice's rule for 责任单位, when it states one
+    warnings: tuple[str, ...] = ()
+    corrections: str = ""  # the file of corrections applied, when there is one
+
+
+@dataclass(frozen=True)
 class Notice:
     """A whole parsed notice."""
 
@@ -161,6 +172,9 @@ class Notice:
     # False for a document without the plan structure: its "tasks" are numbered paragraphs
     structured: bool = True
     identity: Identity = field(default_factory=Identity)
+    # paragraphs between the plan's title and its first part (「为贯彻落实……,制定本方案。」), not part of the title
+    intro: str = ""
+    info: ParseInfo = field(default_factory=ParseInfo, compare=False)
     # task by number, built once (a unit list of thousands of tasks looks each one up)
     _by_number: dict[int, Task] = field(init=False, repr=False, compare=False)
 

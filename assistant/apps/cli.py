@@ -49,7 +49,9 @@ def render_sources(answer: Answer, mark: Mark = plain_mark) -> str:
     out = ["\n—— 出处 ——"]
     for task in answer.sources:
         units = f"主办:{'、'.join(task.leads)}" + (f";协办:{'、'.join(task.assists)}" if task.assists else "")
-        out.append(f"{mark(task)}{task.body}({units})")
+        more = "".join(f";{label}:{value}" for label, value in (("责任领导", task.leader), ("完成时限", task.deadline))
+                       if value)
+        out.append(f"{mark(task)}{task.body}({units}{more})")
     return "\n".join(out)
 
 
@@ -103,6 +105,10 @@ def cmd_index(args: argparse.Namespace) -> int:
         assistant = Assistant(settings, progress=_progress)
         rebuilt = assistant.rebuilt
     print(file=sys.stderr)
+    from ..ingest.report import parse_report
+
+    for notice in assistant.notices:
+        print(parse_report(notice))
     tasks = sum(len(n.tasks) for n in assistant.notices)
     state = "已重建" if rebuilt else "已是最新,无需重建"
     print(f"索引{state}:{len(assistant.notices)} 份通知,{tasks} 项任务,{assistant.index.count()} 个片段,"
@@ -116,15 +122,16 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     from ..errors import CorpusError
     from ..ingest.corpus import parse_file
-    from ..ingest.read import SUFFIXES
+    from ..ingest.corrections import corrections_path
+    from ..ingest.read import SUFFIXES, check_readable
+    from ..ingest.report import parse_report
     from ..pipeline import Assistant
 
     settings = _settings(args)
     source: Path = args.file
     if not source.is_file():
         raise CorpusError(f"file not found: {source}")
-    if source.suffix.lower() not in SUFFIXES:
-        raise CorpusError(f"unsupported file type {source.suffix!r}; use one of {', '.join(SUFFIXES)}")
+    check_readable(source)
     notice = parse_file(source)
     target = settings.corpus_dir / source.name
     existing = {p.stem for p in settings.corpus_dir.iterdir() if p.suffix.lower() in SUFFIXES}
@@ -133,11 +140,17 @@ def cmd_add(args: argparse.Namespace) -> int:
     kind = f"{len(notice.sections)} 个部分,{len(notice.tasks)} 项任务" if notice.structured else (
         f"非方案格式,按标题和段落切分为 {len(notice.tasks)} 段")
     print(f"《{notice.plan_title}》:{kind}")
+    print(parse_report(notice, source.name))
+    knowledge = corrections_path(source)  # its knowledge file (aliases, corrections) goes with it
+    copied = [target] + ([corrections_path(target)] if knowledge.is_file() else [])
     shutil.copyfile(source, target)
+    if knowledge.is_file():
+        shutil.copyfile(knowledge, copied[1])
     try:
         assistant = Assistant(settings, progress=_progress)
     except Exception:
-        target.unlink(missing_ok=True)  # never leave a document in the corpus that the index could not take
+        for path in copied:
+            path.unlink(missing_ok=True)  # never leave a document in the corpus that the index could not take
         raise
     print(file=sys.stderr)
     print(f"已加入 {target.name};索引共 {len(assistant.notices)} 份文件,{assistant.index.count()} 个片段。")
@@ -190,7 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build or refresh the search index")
     p.add_argument("--rebuild", action="store_true", help="rebuild even when the index is up to date")
     p.set_defaults(func=cmd_index)
-    p = sub.add_parser("add", help="validate a notice (.txt, .docx, .pdf), add it to the corpus and index it")
+    p = sub.add_parser("add", help="validate a notice (.txt, .docx, .xlsx, .xls, .pdf, .html), add it to the corpus and "
+                                   "index it")
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_add)
     p = sub.add_parser("ask", help="answer one question")

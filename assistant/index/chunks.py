@@ -21,8 +21,8 @@ def chunks_of(notice: Notice) -> list[Chunk]:
             kind="notice",
             text="\n".join(
                 [notice.meta.title, "、".join(notice.covering.addressees), notice.covering.body,
-                 notice.covering.issuer, notice.covering.date]
-            ),
+                 notice.covering.issuer, notice.covering.date, *([notice.intro] if notice.intro else [])]
+            ),  # the plan's opening paragraph (「为……,制定本方案。」), when it has one, is searchable with it
         )
     ]
     for section in notice.sections:

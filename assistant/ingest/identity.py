@@ -15,7 +15,11 @@ from ..records import Identity, Level, Notice
 _YEAR = re.compile(r"(20\d\d)年")
 # 「南京市玄武区人民政府」「XX县人民政府办公室」 opening a title or an issuer line: the place is the innermost name
 # ending in its level (玄武区, not 南京市); a city or province before it is skipped
-_GOVERNMENT = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}?[省市])?([\u4e00-\u9fff]{2,6}?[省市区县])(?:人民)?政府")
+_GOVERNMENT = re.compile(
+    r"^(?:中共[\u4e00-\u9fff]{2,8}?[委]\S*?\s*)?(?:[\u4e00-\u9fff]{2,6}?[省市])?([\u4e00-\u9fff]{2,6}?[省市区县])(?:人民)?政府"
+    r"(?:办公室|办公厅)?")
+# a mark before the title (「【测试样本】」「【通知】」) is not part of it
+_MARK = re.compile(r"^[【\[][^】\]]*[】\]]\s*")
 # a plan title that opens with its place: 「玄武区2023年…」
 _PLAN_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,6}?[省市区县])(?=\d{4}年)")
 # 「区政府关于印发…」: the level alone
@@ -42,15 +46,17 @@ def _place_from_units(notice: Notice) -> str:
 
 def derive_identity(notice: Notice) -> Identity:
     """The notice's issuer, place, level, year and a short display title, from its own text."""
-    year_match = _YEAR.search(notice.plan_title) or _YEAR.search(notice.meta.title)
+    plan_title = _MARK.sub("", notice.plan_title)
+    year_match = _YEAR.search(plan_title) or _YEAR.search(notice.meta.title) or _YEAR.search(notice.covering.title)
     year = year_match.group(1) if year_match else ""
-    sources = [notice.meta.title, notice.covering.title, notice.covering.issuer, notice.meta.publisher]
+    sources = [_MARK.sub("", t) for t in (notice.meta.title, notice.covering.title, notice.covering.issuer,
+                                          notice.meta.publisher, plan_title)]
     place, issuer = "", ""
     for text in sources:
         if m := _GOVERNMENT.match(text):
             place, issuer = m.group(1), m.group(0)
             break
-    if not place and (m := _PLAN_PLACE.match(notice.plan_title)):
+    if not place and (m := _PLAN_PLACE.match(plan_title)):
         place = m.group(1)
     level_word = place[-1:] if place else ""
     if not place:
@@ -64,7 +70,9 @@ def derive_identity(notice: Notice) -> Identity:
             else:
                 issuer = bare.group(0)
     level = Level(level_word) if level_word in {lv.value for lv in Level} else Level.UNKNOWN
-    core = notice.plan_title or notice.meta.title
+    core = plan_title or _MARK.sub("", notice.meta.title)
+    if place and core.startswith(place):  # 「青禾区2025年重点工作任务分解方案」 is already short and whole
+        return Identity(issuer=issuer, place=place, level=level, year=year, short_title=core)
     core = _YEAR.sub("", core, count=1)
     core = re.sub(r"^(?:[省市区县])(?:人民)?政府", "", core)
     short = f"{place}{year + '年' if year else ''}{core}" if place and place not in core else core

@@ -68,7 +68,7 @@ def parse_knowledge(data: Any, notice: Notice, where: str) -> Knowledge:
     units = {u.name for t in notice.tasks for u in t.units}
     text = "\n".join([notice.plan_title, *(s.title for s in notice.sections), *(t.text for t in notice.tasks)])
     known = {"about", "unit_aliases", "group_aliases", "section_words", "section_aliases", "everyday",
-             "place_prefixes", "out_of_scope", "examples"}
+             "place_prefixes", "out_of_scope", "examples", "corrections"}  # corrections: corrections.py
     unknown = sorted(set(data) - known)
     if unknown:
         raise CorpusError(f"{where}: unknown key(s) {', '.join(unknown)}")

@@ -1,38 +1,164 @@
-"""Parse a work-plan notice (metadata header, covering notice, sections, numbered tasks) into records."""
+"""Parse a work-plan notice (metadata header, covering notice, parts, numbered items, task tables) into records.
+
+Numbering takes every common form (一、 / (一) / 1. 1、 1﹒ / (1) / ①); the level that carries the units is the
+task level, the level above it the parts, deeper levels stay inside their task. Units, leaders and deadlines come
+from a trailing bracket, from label lines after the item, or from table columns (clauses.py, tables.py).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from ..errors import CorpusError
-from ..records import CoveringNotice, DocumentMeta, Notice, Role, Section, Task, TaskUnit
+from ..records import CoveringNotice, DocumentMeta, Notice, ParseInfo, Section, Task, TaskUnit
+from .clauses import Fields, label_line, resolve, trailing_clause
+from .front import covering_notice, header_fields, join_wrapped_title, title_line
+from .normalize import halfwidth, to_simplified
+from .tables import Table, read_table
+from .words import LayoutWords, RoleRule, layout_words
 
-_SECTION = re.compile(r"^([一二三四五六七八九十]+)[、.．]\s*(\S.*)$")
-_TASK = re.compile(r"^(\d{1,3})[.．、]\s*(\S.*)$")
-# The unit bracket closes the line; ASCII or full-width brackets; the task text may hold brackets of its own.
-_UNITS = re.compile(r"[((]([^()()]*(?:主办|协办))[))]\s*$")
-_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
-_SENTENCE = re.compile(r"[^。;;!!??]+[。;;!!??]?")
+_CN = "一二三四五六七八九十百"
+# numbering levels, outermost first
+_LEVELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("一、", re.compile(rf"^([{_CN}]+)[、.．]\s*(\S.*)$")),
+    ("(一)", re.compile(rf"^[((]([{_CN}]+)[))]\s*(\S.*)$")),
+    ("1.", re.compile(r"^(\d{1,3})(?:[.．、﹒](?!\d))\s*(\S.*)$")),
+    ("(1)", re.compile(r"^[((](\d{1,3})[))]\s*(\S.*)$")),
+    ("①", re.compile(r"^([①-⑳])\s*(\S.*)$")),
+)
+# a line break ends a sentence too: a heading 「(一)粮食稳产」 above its paragraph is a sentence of its own
+_SENTENCE = re.compile(r"[^。;;!!??\n]+[。;;!!??]?")
+_BARE_LABEL = re.compile(r"^[^,,。;;]{1,12}[::]$")
+_ATTACHMENT = re.compile(r"^附件\s*\d*\s*[::]?\s*")
 
 
-def parse_notice(text: str, doc_id: str) -> Notice:
-    """Parse the text of one notice; raises CorpusError when it has no numbered tasks."""
-    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
+def numeral_value(numeral: str) -> int:
+    """一 -> 1, 十二 -> 12, 二十 -> 20, 3 -> 3, ② -> 2."""
+    if numeral.isdecimal():
+        return int(numeral)
+    if "①" <= numeral <= "⑳":
+        return ord(numeral) - ord("①") + 1
+    digits = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
+    if "百" in numeral:
+        head, _, rest = numeral.partition("百")
+        return digits.get(head, 1) * 100 + (numeral_value(rest) if rest else 0)
+    if "十" in numeral:
+        tens, _, units = numeral.partition("十")
+        return digits.get(tens, 1) * 10 + digits.get(units, 0)
+    return digits.get(numeral, 0)
+
+
+def numeral_of(n: int) -> str:
+    """1 -> 一, 12 -> 十二 (for parts that have no numeral of their own, such as a table's)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+
+
+@dataclass
+class _Item:
+    printed: int
+    section: int
+    head: str
+    more: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+
+    def joined(self) -> str:
+        """The item's lines as one text: a wrapped line runs on, a line under a heading 「粮食稳产」 starts anew."""
+        text = self.head
+        for line in self.more:
+            heading = len(text) <= 25 and not re.search(r"[,,。;;:::!!??、)]", text)
+            text += ("\n" if heading and not line.startswith("\n") else "") + line
+        return text
+
+
+@dataclass
+class _Draft:
+    """A task before numbering: its number as printed (None for a table row without one), part and text."""
+
+    printed: int | None
+    section: int
+    text: str
+    body: str
+    units: tuple[TaskUnit, ...]
+    leader: str
+    deadline: str
+    source: str
+
+
+def _level(line: str) -> tuple[int, str, str, str] | None:
+    """(level, numeral, text after it, the whole line) of a numbered line, or None."""
+    for i, (_, pattern) in enumerate(_LEVELS):
+        if m := pattern.match(line):
+            return i, m.group(1), m.group(2), line
+    return None
+
+
+def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: RoleRule | None = None,
+                 words: LayoutWords | None = None) -> Notice:
+    """Parse the text (and the tables) of one notice; raises CorpusError when it has no numbered items.
+
+    `rule` overrides the role rule the covering notice states (a correction file can set it)."""
+    words = words or layout_words()
+    # full-width ASCII forms (U+FF01-FF5E: brackets, commas, colons, digits) are read as half-width, as questions
+    # are (normalize.py): one form of each punctuation mark for every rule below
+    traditional = _is_traditional(text, tables)
+    form = (lambda x: to_simplified(halfwidth(x))) if traditional else halfwidth
+
+    lines = [form(line).strip() for line in text.replace("\r\n", "\n").split("\n")]
     lines = [line for line in lines if line]
+    tables = [Table(tuple(tuple(replace(c, text=form(c.text)) for c in row) for row in t.rows), form(t.title))
+              for t in tables]
     header = [line for line in lines if line.count("|") >= 2]
     rest = [line for line in lines if line.count("|") < 2]
-    fields = _header_fields(header)
-    first_section = next((i for i, line in enumerate(rest) if _SECTION.match(line)), None)
-    if first_section is None:
-        raise CorpusError(f"{doc_id}: no numbered section (一、二、…) found")
-    preamble, plan = rest[:first_section], rest[first_section:]
-    sections, tasks = _sections_and_tasks(plan, doc_id)
-    if not tasks:
+    fields = header_fields(header)
+    first = next((i for i, line in enumerate(rest) if _level(line)), None)
+    preamble, plan = (rest[:first], rest[first:]) if first is not None else (rest, [])
+    title_at = title_line(preamble)
+    preamble, title_at = join_wrapped_title(preamble, title_at)
+    front = preamble[: title_at + 1] if title_at >= 0 else preamble
+    covering, plan_title = covering_notice(front, fields, title_at >= 0)
+    intro = "\n".join(preamble[title_at + 1 :]) if title_at >= 0 else ""
+    # the covering notice states it, before the plan or among its numbered requirements
+    stated = words.rule_in("\n".join(rest))
+    role_rule = rule or stated or RoleRule.RESPONSIBLE_IS_LEAD
+    warnings: list[str] = ["通知用繁体字书写,已按简体字读入(单位名称和引文为简体)"] if traditional else []
+    sections, drafts, layout = _plan(plan, words, role_rule, warnings, plan_title)
+    table_layouts: list[str] = []
+    titles: list[str] = []
+    if tables:
+        table_sections: list[tuple[str, str]] = []
+        table_drafts: list[_Draft] = []
+        titles = [_table_tasks(table, n, words, role_rule, table_sections, table_drafts, warnings, table_layouts)
+                  for n, table in enumerate(tables, start=1)]
+        if table_drafts and not any(d.units for d in drafts):
+            # numbered requirements of a covering notice (「一、各单位要……」) whose tasks are in the attached table
+            if drafts:
+                warnings.append(f"正文的 {len(drafts)} 个编号段落没有单位,任务取自表格")
+            sections, drafts, layout, intro = [], [], "", ""
+            covering, plan_title = covering_notice(rest, fields, False)
+            plan_title = _ATTACHMENT.sub("", next((t for t in titles if t), ""))
+        offset = len(sections)
+        sections += [(numeral_of(offset + i), title) for i, (_, title) in enumerate(table_sections, start=1)]
+        drafts += [replace(d, section=d.section + offset) for d in table_drafts]
+    if not drafts:
+        if first is None and not tables:
+            raise CorpusError(f"{doc_id}: no numbered section (一、二、…) or item (1. 2. …) found")
         raise CorpusError(f"{doc_id}: no numbered task (1. 2. …) found")
-    covering, plan_title = _covering(preamble, fields)
+    if not plan_title and tables:
+        plan_title = _ATTACHMENT.sub("", next((t for t in titles if t), ""))
+    tasks = _number(drafts, doc_id, warnings)
+    if _flattened_header(rest, words):
+        warnings.append("正文里有拆成一格一行的表格(序号、任务、单位各占一行),未能按表格读取:请改用原附件"
+                        "(.docx/.xlsx)或把网页另存为 .html 后再加入")
     meta = DocumentMeta(
         doc_id=doc_id,
-        title=fields.get("信息名称", "") or covering.title,
+        title=fields.get("信息名称", "") or covering.title or plan_title,
         index_number=fields.get("索引号", ""),
         doc_number=fields.get("文号", ""),
         publisher=fields.get("发布机构", ""),
@@ -40,7 +166,213 @@ def parse_notice(text: str, doc_id: str) -> Notice:
         keywords=tuple(k for k in re.split(r"[;;,,]", fields.get("关键词", "")) if k),
         fields=tuple(fields.items()),
     )
-    return Notice(meta=meta, covering=covering, plan_title=plan_title, sections=sections, tasks=tasks)
+    sources: dict[str, int] = {}
+    for d in drafts:
+        if d.units:
+            sources[d.source] = sources.get(d.source, 0) + 1
+    without = [t.number for t in tasks if not t.units]
+    if without:
+        warnings.insert(0, f"{len(without)} 项任务没有读到单位:{_numbers(without)}")
+    info = ParseInfo(
+        layout=";".join(x for x in (layout, *table_layouts) if x),
+        unit_sources=tuple(sources.items()),
+        role_rule=(stated.value if stated else "") if rule is None else rule.value,
+        warnings=tuple(warnings),
+    )
+    section_records = tuple(
+        Section(doc_id, number, numeral, title, tuple(t.number for t in tasks if t.section == number))
+        for number, (numeral, title) in enumerate(sections, start=1)
+    )
+    return Notice(meta=meta, covering=covering, plan_title=plan_title, sections=section_records, tasks=tasks,
+                  intro=intro, info=info)
+
+
+def _is_traditional(text: str, tables: Sequence[Table]) -> bool:
+    """Whether a notice is written in traditional characters: one in twenty of its Chinese characters changes when
+    converted to simplified (a simplified notice changes in none or a handful). A text of fewer than 200 Chinese
+    characters is too short to tell, and is read as written."""
+    sample = (text + "".join(c.text for t in tables for row in t.rows[:50] for c in row))[:20000]
+    han = [ch for ch in sample if "\u4e00" <= ch <= "\u9fff"]
+    if len(han) < 200:
+        return False
+    changed = sum(a != b for a, b in zip(sample, to_simplified(sample), strict=False) if "\u4e00" <= a <= "\u9fff")
+    return changed >= len(han) / 20
+
+
+def _flattened_header(lines: Sequence[str], words: LayoutWords) -> bool:
+    """Three or more short lines in a row that are table headers (序号 / 目标名称 / 牵头单位): a table whose cells
+    were pasted one a line, which cannot be told apart from running text."""
+    run = 0
+    for line in lines:
+        run = run + 1 if len(line) <= 8 and words.label(line) is not None else 0
+        if run >= 3:
+            return True
+    return False
+
+
+def _numbers(numbers: Sequence[int]) -> str:
+    shown = "、".join(str(n) for n in numbers[:12])
+    return shown + ("…" if len(numbers) > 12 else "")
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A line of the plan: numbered (with its level), labelled fields, page furniture or running text."""
+
+    kind: str  # "num", "label", "skip", "text"
+    raw: str
+    level: int = -1
+    numeral: str = ""
+    rest: str = ""
+    fields: Fields | None = None
+
+
+def _classify(line: str, words: LayoutWords) -> _Line:
+    if numbered := _level(line):
+        return _Line("num", line, numbered[0], numbered[1], numbered[2])
+    if (fields := label_line(line, words)) is not None:
+        return _Line("label", line, fields=fields)
+    if _BARE_LABEL.match(line):
+        return _Line("skip", line)  # page furniture such as 「解读链接:」
+    return _Line("text", line)
+
+
+def _plan(plan: Sequence[str], words: LayoutWords, rule: RoleRule, warnings: list[str],
+          plan_title: str) -> tuple[list[tuple[str, str]], list[_Draft], str]:
+    """Parts (numeral, title) and task drafts from the lines of the plan; the layout as the report names it."""
+    lines = [_classify(line, words) for line in plan]
+    levels = sorted({line.level for line in lines if line.kind == "num"})
+    if not levels:
+        return [], [], ""
+    task_level = _task_level(lines, levels, words)
+    if task_level == 0 and not any(line.kind == "label" for line in lines) and not any(
+            trailing_clause(line.rest, words) for line in lines if line.kind == "num"):
+        return [], [], ""  # headings 一、二、 over paragraphs, no units anywhere: not a plan of tasks
+    above = [lv for lv in levels if lv < task_level]
+    part_level = above[0] if above else None
+    sections: list[tuple[str, str]] = []
+    items: list[_Item] = []
+    current: _Item | None = None
+    for line in lines:
+        if line.kind == "num":
+            if line.level == part_level:
+                sections.append((line.numeral, line.rest))
+                current = None
+            elif line.level == task_level:
+                if not sections:
+                    sections.append((numeral_of(1), plan_title or "正文"))
+                current = _Item(numeral_value(line.numeral), len(sections), line.rest)
+                items.append(current)
+            elif line.level > task_level and current is not None and not current.labels:
+                current.more.append("\n" + line.raw)  # a sub-item 「(1)…」 stays inside its task
+            elif line.level < task_level:
+                current = None
+        elif line.kind == "label":
+            if current is not None:
+                current.labels.append(line.raw)
+            else:
+                warnings.append(f"单位行「{line.raw[:30]}」不在任何任务之下,未使用")
+        elif line.kind == "text" and current is not None and not current.labels:
+            if trailing_clause(current.joined(), words) is None:
+                current.more.append(line.raw)  # an item that runs on over several lines
+    drafts = [_draft(item, words, rule) for item in items]
+    shape = " > ".join(_LEVELS[lv][0] for lv in (*([part_level] if part_level is not None else []), task_level))
+    places = {d.source for d in drafts if d.units}
+    where = "单位在" + "、".join(sorted(places)) if places else "未找到单位"
+    _gaps(items, task_level, warnings)
+    return sections, drafts, f"编号条目 {shape};{where}"
+
+
+def _task_level(lines: Sequence[_Line], levels: Sequence[int], words: LayoutWords) -> int:
+    """The numbering level whose items carry units; without units, the 1. level (or the deepest but one)."""
+    counts = dict.fromkeys(levels, 0)
+    for i, line in enumerate(lines):
+        if line.kind != "num":
+            continue
+        has = trailing_clause(line.rest, words) is not None
+        j = i + 1
+        while not has and j < len(lines) and lines[j].kind != "num":
+            following = lines[j].fields
+            has = following is not None and bool(following.units)
+            j += 1
+        counts[line.level] += has
+    best = max(counts.values())
+    if best:
+        return min(lv for lv, n in counts.items() if n == best)  # a tie: the outer level (sub-items stay inside)
+    for preferred in (2, 1, 3, 4, 0):
+        if preferred in counts and (preferred != levels[0] or len(levels) == 1):
+            return preferred
+    return levels[-1]
+
+
+def _draft(item: _Item, words: LayoutWords, rule: RoleRule) -> _Draft:
+    text = item.joined()
+    fields = Fields()
+    body = text
+    source = ""
+    if found := trailing_clause(text, words):
+        body, fields = found
+        source = "句末括号" if re.search(r"[))】\]]\s*[。;;.]?\s*$", text) else "句末分工语"
+    for line in item.labels:
+        more = label_line(line, words)
+        if more is not None:
+            if more.units and not source:
+                source = "条目后的单位行"
+            fields.add(more)
+    full = text + "".join("\n" + line for line in item.labels)
+    return _Draft(item.printed, item.section, full, body, resolve(fields.units, rule), "、".join(fields.leader),
+                  "、".join(fields.deadline), source)
+
+
+def _gaps(items: Sequence[_Item], level: int, warnings: list[str]) -> None:
+    """Numbering that skips or repeats (1, 2, 4), whether it runs on across parts or restarts in each."""
+    previous: _Item | None = None
+    for item in items:
+        if previous is not None:
+            expected = {previous.printed + 1} | ({1} if item.section != previous.section else set())
+            if item.printed not in expected:
+                where = _LEVELS[level][0]
+                warnings.append(f"编号不连续:{where}级 {previous.printed} 之后是 {item.printed}")
+        previous = item
+
+
+def _table_tasks(table: Table, n: int, words: LayoutWords, rule: RoleRule, sections: list[tuple[str, str]],
+                 drafts: list[_Draft], warnings: list[str], layouts: list[str]) -> str:
+    """Append the table's parts and tasks; its title."""
+    read = read_table(table, words, n)
+    warnings += read.warnings
+    if read.headers:
+        layouts.append(f"表格(列:{'/'.join(read.headers)})")
+    by_category: dict[str, int] = {}
+    for row in read.rows:
+        key = row.category or read.title or f"表格{n}"
+        if key not in by_category:
+            heading = _level(key)  # 「三、优环境」 -> 优环境
+            title = heading[2] if heading else _ATTACHMENT.sub("", key) or key
+            sections.append((numeral_of(len(sections) + 1), title))
+            by_category[key] = len(sections)
+        body = row.task + "".join(
+            ("" if re.search(r"[。;;::,,]$", row.task) else ":") + d if i == 0 else "\n" + d
+            for i, d in enumerate(row.details))
+        text = body + "".join("\n" + label for label in row.labels)
+        drafts.append(_Draft(row.printed, by_category[key], text, body, resolve(row.fields.units, rule),
+                             "、".join(row.fields.leader), "、".join(row.fields.deadline), "表格列"))
+    return read.title
+
+
+def _number(drafts: Sequence[_Draft], doc_id: str, warnings: list[str]) -> tuple[Task, ...]:
+    """Tasks numbered as printed when those numbers are unique across the notice, else 1, 2, 3… in order."""
+    printed = [d.printed for d in drafts]
+    as_printed = None not in printed and len(set(printed)) == len(printed)
+    if not as_printed:
+        if any(p is not None for p in printed):
+            warnings.append("编号在各部分重新开始或有重复:任务按出现顺序编为 1、2、3…")
+    return tuple(
+        Task(doc_id=doc_id, number=(d.printed if as_printed and d.printed is not None else i), section=d.section,
+             text=d.text, body=d.body, sentences=split_sentences(d.body), units=d.units, leader=d.leader,
+             deadline=d.deadline)
+        for i, d in enumerate(drafts, start=1)
+    )
 
 
 _HEADING = re.compile(r"^(第[一二三四五六七八九十\d]+[章节部分条]|[一二三四五六七八九十]+[、.．]|\d+(\.\d+)*\s)|^[^。,,;;!?!?]{2,30}$")
@@ -48,7 +380,7 @@ _HEADING = re.compile(r"^(第[一二三四五六七八九十\d]+[章节部分条
 
 def parse_plain(text: str, doc_id: str) -> Notice:
     """A document without the plan structure: headings become sections, each paragraph a numbered item."""
-    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+    lines = [halfwidth(line).strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
     if not lines:
         raise CorpusError(f"{doc_id}: the document is empty")
     title = lines[0]
@@ -70,106 +402,20 @@ def parse_plain(text: str, doc_id: str) -> Notice:
         sections.append(Section(doc_id, number, str(number), heading, tuple(range(first, len(tasks) + 1))))
     meta = DocumentMeta(doc_id=doc_id, title=title)
     return Notice(meta=meta, covering=CoveringNotice(title, (), "", "", ""), plan_title=title,
-                  sections=tuple(sections), tasks=tuple(tasks), structured=False)
-
-
-def _header_fields(header: list[str]) -> dict[str, str]:
-    """`索 引 号: | 000014349/2024-14622 | 主题分类: | 综合政务 |` -> {索引号: …, 主题分类: …}."""
-    fields: dict[str, str] = {}
-    for line in header:
-        cells = [cell.strip() for cell in line.split("|")]
-        label = ""
-        for cell in cells:
-            if cell.endswith((":", ":")):
-                label = re.sub(r"\s+|[::]+$", "", cell)
-                fields.setdefault(label, "")
-            elif label and cell:
-                fields[label] = cell
-                label = ""
-    return fields
-
-
-def _covering(preamble: list[str], fields: dict[str, str]) -> tuple[CoveringNotice, str]:
-    """Title, addressees, body, issuer and date of the covering notice; the last line is the plan title."""
-    if not preamble:
-        return CoveringNotice(fields.get("信息名称", ""), (), "", fields.get("发布机构", ""), ""), ""
-    plan_title = preamble[-1]
-    lines = preamble[:-1]
-    title = lines[0] if lines else ""
-    addressees: tuple[str, ...] = ()
-    body_start = 1
-    if len(lines) > 1 and lines[1].endswith((":", ":")):
-        addressees = tuple(a for a in re.split(r"[,,、]", re.sub(r"[::]+$", "", lines[1])) if a)
-        body_start = 2
-    date_at = next((i for i, line in enumerate(lines) if _DATE.match(line)), len(lines))
-    issuer = lines[date_at - 1] if date_at - 1 >= body_start else ""
-    body_end = date_at - 1 if issuer else date_at
-    note = " ".join(lines[date_at + 1 :])
-    return (
-        CoveringNotice(
-            title=title,
-            addressees=addressees,
-            body="\n".join(lines[body_start:body_end]),
-            issuer=issuer,
-            date=lines[date_at] if date_at < len(lines) else "",
-            note=note,
-        ),
-        plan_title,
-    )
-
-
-def _sections_and_tasks(plan: list[str], doc_id: str) -> tuple[tuple[Section, ...], tuple[Task, ...]]:
-    section_heads: list[tuple[int, str, str]] = []
-    section_tasks: list[list[int]] = []
-    tasks: list[Task] = []
-    for line in plan:
-        if m := _SECTION.match(line):
-            section_heads.append((len(section_heads) + 1, m.group(1), m.group(2)))
-            section_tasks.append([])
-        elif m := _TASK.match(line):
-            number, text = int(m.group(1)), m.group(2)
-            tasks.append(_task(doc_id, number, len(section_heads), text))
-            section_tasks[-1].append(number)
-        # anything else (e.g. "解读链接:") is page furniture, not content
-    sections = tuple(
-        Section(doc_id, number, numeral, title, tuple(section_tasks[number - 1]))
-        for number, numeral, title in section_heads
-    )
-    return sections, tuple(tasks)
-
-
-def _task(doc_id: str, number: int, section: int, text: str) -> Task:
-    leads: list[str] = []
-    assists: list[str] = []
-    body = text
-    if m := _UNITS.search(text):
-        body = text[: m.start()].rstrip()
-        for part in re.split(r"[,,;;]", m.group(1)):
-            part = part.strip()
-            if part.endswith("主办"):
-                leads += _units(part[:-2])
-            elif part.endswith("协办"):
-                assists += _units(part[:-2])
-    return Task(
-        doc_id=doc_id,
-        number=number,
-        section=section,
-        text=text,
-        body=body,
-        sentences=split_sentences(body),
-        units=tuple(TaskUnit(n, Role.LEAD) for n in leads) + tuple(TaskUnit(n, Role.ASSIST) for n in assists),
-    )
+                  sections=tuple(sections), tasks=tuple(tasks), structured=False,
+                  info=ParseInfo(layout="非方案格式:按标题和段落切分", warnings=("没有找到编号条目,全文按段落编号",)))
 
 
 def split_sentences(text: str) -> tuple[str, ...]:
-    """The sentences of a text (ended by 。;!?), stripped, none empty."""
+    """The sentences of a text (ended by 。;!? or a line break), stripped, none empty."""
     return tuple(s for s in (x.strip() for x in _SENTENCE.findall(text)) if s)
 
 
 def strip_units(text: str) -> str:
-    """Task text without its trailing (… 主办, … 协办) bracket."""
-    return _UNITS.sub("", text).rstrip()
-
-
-def _units(names: str) -> list[str]:
-    return [n.strip() for n in re.split(r"[、,,]", names) if n.strip()]
+    """Task text without what names its units: the trailing bracket and the label lines after the item."""
+    words = layout_words()
+    lines = text.split("\n")
+    kept = [lines[0], *(line for line in lines[1:] if label_line(line, words) is None)]
+    joined = "\n".join(kept)
+    found = trailing_clause(joined, words)
+    return found[0] if found else joined.rstrip()

@@ -1,40 +1,297 @@
-"""Read a document file into text: .txt (UTF-8), .docx (paragraphs) or a text-layer .pdf, tidied for Chinese."""
+"""Read a document file into its text and its tables: .txt, .docx (paragraphs and tables), .xlsx, .xls, a
+text-layer .pdf or a saved .html page. Formats that cannot be read offline get a message saying what to convert them to."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from ..errors import CorpusError
+from .tables import Cell, Table
 
-SUFFIXES = (".txt", ".docx", ".pdf")
+SUFFIXES = (".txt", ".docx", ".xlsx", ".xls", ".pdf", ".html", ".htm")
+# old binary or office formats without a well-kept offline reader: what to save them as
+CONVERT = {
+    ".doc": ".docx", ".wps": ".docx", ".rtf": ".docx", ".et": ".xlsx", ".ofd": ".pdf (text layer)",
+    ".mht": ".html", ".mhtml": ".html",
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file's running text (paragraphs, one a line) and its tables, in document order."""
+
+    text: str
+    tables: tuple[Table, ...] = ()
+
+
+def check_readable(path: Path) -> None:
+    """CorpusError with what to do when the file's type cannot be read."""
+    suffix = path.suffix.lower()
+    if suffix in CONVERT:
+        raise CorpusError(f"{path.name}: {suffix} files cannot be read offline; open it in Word/WPS/Excel and save "
+                          f"it as {CONVERT[suffix]}, then add that file")
+    if suffix not in SUFFIXES:
+        raise CorpusError(f"unsupported file type {suffix!r} ({path.name}); use one of {', '.join(SUFFIXES)}")
 
 
 def read_text(path: Path) -> str:
-    """The text of a .txt (UTF-8), .docx (paragraphs) or text-layer .pdf (pages) file."""
+    """The running text of a file (tables left out)."""
+    return read_document(path).text
+
+
+def read_document(path: Path) -> Document:
+    """The text and tables of a .txt, .docx, .xlsx, text-layer .pdf or .html file."""
+    check_readable(path)
     suffix = path.suffix.lower()
     try:
         if suffix == ".txt":
-            return path.read_text(encoding="utf-8")
+            return Document(_decode(path.read_bytes(), path))
         if suffix == ".docx":
-            import docx
-
-            return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
-        if suffix == ".pdf":
-            from pypdf import PdfReader
-
-            pages = PdfReader(str(path)).pages
-            return tidy_pdf_text("\n\n".join(page.extract_text(extraction_mode="layout") or "" for page in pages))
+            return _docx(path)
+        if suffix == ".xlsx":
+            return _xlsx(path)
+        if suffix == ".xls":
+            return _xls(path)
+        if suffix in (".html", ".htm"):
+            return _html(_decode(path.read_bytes(), path))
+        return Document(_pdf(path))
+    except CorpusError:
+        raise
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise CorpusError(f"cannot read {path.name}: {exc}") from exc
-    except Exception as exc:  # noqa: BLE001 - python-docx and pypdf raise many kinds of errors on broken files
+    except Exception as exc:  # noqa: BLE001 - python-docx, openpyxl and pypdf raise many kinds of errors on broken files
         raise CorpusError(f"cannot read {path.name}: not a valid {suffix[1:]} file ({exc})") from exc
-    raise CorpusError(f"unsupported file type {suffix!r} ({path.name}); use one of {', '.join(SUFFIXES)}")
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (notices saved on Chinese Windows), else a clear error."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CorpusError(f"cannot read {path.name}: neither UTF-8 nor GB18030 text; save it as UTF-8")
+
+
+def _docx(path: Path) -> Document:
+    import docx
+    from docx.table import Table as DocxTable
+
+    document = docx.Document(str(path))
+    lines: list[str] = []
+    tables: list[Table] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, DocxTable):
+            tables.append(_docx_table(block, _caption(lines)))
+        else:
+            lines.append(block.text)
+    return Document("\n".join(lines), tuple(tables))
+
+
+def _caption(lines: list[str]) -> str:
+    """The title above a table: the nearest non-empty line (with an 「附件1」 line above it joined in)."""
+    texts = [line.strip() for line in lines if line.strip()]
+    if not texts or len(texts[-1]) > 60:
+        return ""
+    if len(texts) >= 2 and re.fullmatch(r"附件\s*\d*\s*[::]?", texts[-2]):
+        return f"{texts[-2]} {texts[-1]}"
+    return texts[-1]
+
+
+def _docx_table(table: Any, title: str) -> Table:
+    """A python-docx table as a grid: a merged cell (python-docx repeats it) keeps the position it starts at."""
+    origins: dict[int, tuple[int, int]] = {}
+    alive = []  # the cells' XML elements, kept so that no id() is reused while the grid is read
+    rows = []
+    for r, row in enumerate(table.rows):
+        cells = []
+        for c, cell in enumerate(row.cells):
+            alive.append(cell._tc)
+            origin = origins.setdefault(id(cell._tc), (r, c))
+            cells.append(Cell(cell.text, origin))
+        rows.append(tuple(cells))
+    return Table(tuple(rows), title)
+
+
+def _xlsx(path: Path) -> Document:
+    from openpyxl import load_workbook
+
+    book = load_workbook(str(path), data_only=True)
+    tables = []
+    for sheet in book.worksheets:
+        merged: dict[tuple[int, int], tuple[int, int]] = {}
+        for area in sheet.merged_cells.ranges:
+            for r in range(area.min_row, area.max_row + 1):
+                for c in range(area.min_col, area.max_col + 1):
+                    merged[(r, c)] = (area.min_row, area.min_col)
+        rows = []
+        for r in range(1, sheet.max_row + 1):
+            cells = []
+            for c in range(1, sheet.max_column + 1):
+                origin = merged.get((r, c), (r, c))
+                value = sheet.cell(*origin).value
+                cells.append(Cell("" if value is None else _cell_value(value), (origin[0] - 1, origin[1] - 1)))
+            if any(cell.text.strip() for cell in cells):
+                rows.append(tuple(cells))
+        if rows:
+            tables.append(Table(tuple(rows)))
+    book.close()
+    return Document("", tuple(tables))
+
+
+def _xls(path: Path) -> Document:
+    """An Excel 97-2003 workbook through xlrd (which reads .xls only), merged cells kept with their origin."""
+    import xlrd
+
+    book = xlrd.open_workbook(str(path), formatting_info=True)
+    tables = []
+    for sheet in book.sheets():
+        merged: dict[tuple[int, int], tuple[int, int]] = {}
+        for r0, r1, c0, c1 in sheet.merged_cells:
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    merged[(r, c)] = (r0, c0)
+        rows = []
+        for r in range(sheet.nrows):
+            cells = []
+            for c in range(sheet.ncols):
+                origin = merged.get((r, c), (r, c))
+                value = sheet.cell_value(*origin)
+                cells.append(Cell("" if value in ("", None) else _cell_value(value), origin))
+            if any(cell.text.strip() for cell in cells):
+                rows.append(tuple(cells))
+        if rows:
+            tables.append(Table(tuple(rows)))
+    return Document("", tuple(tables))
+
+
+def _cell_value(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _pdf(path: Path) -> str:
+    from pypdf import PdfReader
+
+    pages = PdfReader(str(path)).pages
+    text = tidy_pdf_text("\n\n".join(page.extract_text(extraction_mode="layout") or "" for page in pages))
+    if not text.strip():
+        raise CorpusError(f"{path.name} has no text layer (a scanned PDF?): run OCR on it first, or add the notice "
+                          f"as .docx or .txt")
+    return text
+
+
+class _PageReader(HTMLParser):
+    """Paragraph lines and tables (rowspan and colspan expanded, a merged cell keeping its origin) of a page."""
+
+    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "title",
+              "caption", "table", "td", "th"}
+    SKIP = {"script", "style", "noscript", "head"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = [""]
+        self.tables: list[Table] = []
+        self._skip = 0
+        self._stack: list[dict[str, Any]] = []  # open tables: rows of (text, rowspan, colspan)
+        self.title = ""  # the page's <title>: the notice starts where it is repeated (menus come before)
+        self._title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self._title = True
+        if tag in self.SKIP:
+            self._skip += 1
+        elif tag == "table":
+            self._stack.append({"rows": [], "caption": _caption(self.lines)})
+        elif self._stack and tag == "tr":
+            self._stack[-1]["rows"].append([])
+        elif self._stack and tag in ("td", "th"):
+            span = dict(attrs)
+            rows = self._stack[-1]["rows"]
+            if not rows:
+                rows.append([])
+            rows[-1].append([[], _int(span.get("rowspan")), _int(span.get("colspan"))])
+        elif tag in self.BLOCKS and tag not in ("td", "th", "tr"):
+            self._break()
+
+    def _in_cell(self) -> bool:
+        return bool(self._stack and self._stack[-1]["rows"] and self._stack[-1]["rows"][-1])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._title = False
+        if tag in self.SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif tag == "table" and self._stack:
+            table = self._stack.pop()
+            self.tables.append(_spanned(table["rows"], table["caption"]))
+            self._break()
+        elif tag in self.BLOCKS and tag not in ("td", "th", "tr"):
+            self._break()
+
+    def handle_data(self, data: str) -> None:
+        if self._title:
+            self.title += data.strip()
+        if self._skip:
+            return
+        if self._in_cell():
+            self._stack[-1]["rows"][-1][-1][0].append(data)
+        elif not self._stack:
+            self.lines[-1] += re.sub(r"\s+", " ", data)
+
+    def _break(self) -> None:
+        if self._in_cell():
+            self._stack[-1]["rows"][-1][-1][0].append("\n")  # a line break inside a cell
+        elif not self._stack and self.lines[-1].strip():
+            self.lines.append("")
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
+
+
+def _spanned(rows: list[list[list[Any]]], title: str) -> Table:
+    """HTML rows with rowspan/colspan as a full grid."""
+    grid: dict[tuple[int, int], Cell] = {}
+    for r, row in enumerate(rows):
+        c = 0
+        for parts, rowspan, colspan in row:
+            while (r, c) in grid:
+                c += 1
+            text = "\n".join(re.sub(r"\s+", " ", line).strip() for line in "".join(parts).split("\n"))
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    grid[(r + dr, c + dc)] = Cell(text, (r, c))
+            c += colspan
+    if not grid:
+        return Table((), title)
+    height = max(r for r, _ in grid) + 1
+    width = max(c for _, c in grid) + 1
+    return Table(tuple(tuple(grid.get((r, c), Cell("", (r, c))) for c in range(width)) for r in range(height)), title)
+
+
+def _html(page: str) -> Document:
+    reader = _PageReader()
+    reader.feed(page)
+    reader.close()
+    lines = [line.strip() for line in reader.lines if line.strip()]
+    start = next((i for i, line in enumerate(lines) if reader.title and line == reader.title), 0)
+    return Document("\n".join(lines[start:]), tuple(reader.tables))
 
 
 _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef,;:!?()%“”‘’、《》【】"
 _PDF_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
-_LINE_START = re.compile(r"^(\d{1,3}[.．、]|[一二三四五六七八九十]+[、.．]|\d{4}年\d{1,2}月\d{1,2}日$|.*\|)")
+_LINE_START = re.compile(
+    r"^(\d{1,3}[.．、﹒]|[一二三四五六七八九十]+[、.．]|[((][一二三四五六七八九十\d]+[))]|\d{4}年\d{1,2}月\d{1,2}日$|.*\|)")
 
 
 def tidy_pdf_text(text: str) -> str:
@@ -55,5 +312,3 @@ def tidy_pdf_text(text: str) -> str:
             else:
                 lines.append(line)
     return "\n".join(_PDF_SPACE.sub("", line) for line in lines if line)
-
-

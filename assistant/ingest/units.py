@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 import jieba
 
+from ..errors import CorpusError
 from ..records import Notice, Ref, Role, RoleFilter
 from .knowledge import Knowledge
 
@@ -35,18 +39,65 @@ def unit_kind(name: str) -> UnitKind:
     return "department"
 
 
+RULES = Path(__file__).parent / "data" / "unit_names.json"
+
+
+@dataclass(frozen=True)
+class NameRules:
+    """General rules for unit names (data/unit_names.json): level prefixes, and interchangeable full/short forms."""
+
+    level_prefixes: tuple[str, ...]
+    not_prefixed: tuple[str, ...]  # 「市场监管局」 does not start with the level word 市
+    synonyms: tuple[tuple[str, ...], ...]
+
+
+@lru_cache(maxsize=1)
+def name_rules() -> NameRules:
+    """The packaged rules, read and checked once."""
+    try:
+        data = json.loads(RULES.read_text(encoding="utf-8"))
+        groups = tuple(tuple(g) for g in data["synonyms"])
+        if not all(len(g) >= 2 and all(isinstance(w, str) and w for w in g) for g in groups):
+            raise ValueError("every synonyms group needs two or more names")
+        return NameRules(tuple(data["level_prefixes"]), tuple(data["not_prefixed"]), groups)
+    except (OSError, KeyError, TypeError, ValueError) as exc:
+        raise CorpusError(f"cannot read {RULES.name}: {exc}") from exc
+
+
 # Level words that prefix a unit's name without being part of what people call it (区商务局 -> 商务局).
 LEVEL_PREFIXES = ("区委", "区")
+_ALTERNATE = re.compile(r"^(.+?)\(([^()]{2,})\)$")
 
 
-def derived_aliases(name: str, places: Sequence[str] = ()) -> set[str]:
-    """区商务局 -> 商务局; with the place 鼓楼, 鼓楼消防救援大队 -> 消防救援大队 (only when something meaningful is
-    left)."""
-    for prefix in (*LEVEL_PREFIXES, *places):
-        if name.startswith(prefix):
+def _without_prefix(name: str, prefixes: Sequence[str], rules: NameRules) -> str:
+    for prefix in prefixes:
+        if name.startswith(prefix) and not any(name.startswith(w) for w in rules.not_prefixed):
             rest = name[len(prefix) :]
-            return {rest} if len(rest) >= 3 else set()
-    return set()
+            return rest if len(rest) >= 3 else ""
+    return ""
+
+
+def derived_aliases(name: str, places: Sequence[str] = (), rules: NameRules | None = None) -> set[str]:
+    """Other names for a unit by general rules: 区商务局 -> 商务局; 鼓楼消防救援大队 -> 消防救援大队 (with the
+    place 鼓楼); 区发改委 -> 区发展和改革委员会, 发展改革委 …; 区应急管理局(安委办) -> 区应急管理局, 区安委办, 安委办."""
+    rules = rules or name_rules()
+    prefixes = (*rules.level_prefixes, *places)
+    forms = {name}
+    if m := _ALTERNATE.match(name):  # a parenthesised alternate names the same unit
+        main, alternate = m.group(1), m.group(2)
+        level = next((p for p in rules.level_prefixes if main.startswith(p)), "")
+        forms |= {main, alternate, *([level + alternate] if level and not alternate.startswith(level) else [])}
+    for form in list(forms):
+        for group in rules.synonyms:
+            part = next((w for w in sorted(group, key=len, reverse=True) if w in form), None)
+            if part:
+                forms |= {form.replace(part, other) for other in group}
+    aliases = set(forms)
+    for form in forms:
+        if rest := _without_prefix(form, prefixes, rules):
+            aliases.add(rest)
+    aliases.discard(name)
+    return aliases
 
 
 class UnitDirectory:

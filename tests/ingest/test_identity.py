@@ -44,3 +44,33 @@ def test_nothing_is_made_up_when_the_text_does_not_say() -> None:
     assert identity.year == "2023" and identity.short_title == "重点工作任务分解方案"
     bare = derive_identity(replace(_notice("x"), covering=CoveringNotice("", (), "", "", "")))
     assert bare.place == ""
+
+
+def test_every_layout_fixture_knows_its_place_year_and_title() -> None:
+    from pathlib import Path
+
+    from assistant.ingest.corpus import parse_file
+
+    layouts = Path(__file__).parents[1] / "fixtures" / "layouts"
+    found = {p.name: parse_file(p).identity for p in sorted(layouts.iterdir()) if p.suffix != ".json"}
+    assert {name: (i.place, i.level, i.year, i.issuer, i.short_title) for name, i in found.items()} == {
+        "liuxi_2023_label_lines.txt": ("柳溪县", Level.COUNTY, "2023", "柳溪县人民政府办公室",
+                                       "柳溪县2023年县政府重点工作责任分工"),
+        "meiling_2024_page.html": ("梅岭区", Level.DISTRICT, "2024", "梅岭区人民政府",
+                                   "梅岭区2024年政府工作报告重点工作任务分工"),
+        "qinghe_2025_brackets.txt": ("青禾区", Level.DISTRICT, "2025", "青禾区人民政府",
+                                     "青禾区2025年重点工作任务分解方案"),
+        "shiwan_2025_label_lines.txt": ("石湾区", Level.DISTRICT, "2025", "石湾区人民政府",
+                                        "石湾区政府2025年重点工作任务分解和责任分工方案"),
+        # a bare table: the place and year only from its title row
+        "tongshan_2022_table.xlsx": ("桐山区", Level.DISTRICT, "2022", "", "桐山区2022年政府工作报告重点任务分解表"),
+        "yunling_2026_table.docx": ("云岭市", Level.CITY, "2026", "云岭市人民政府办公室", "云岭市2026年重点工作任务责任分解表"),
+    }
+    assert found["yunling_2026_table.docx"].place_short == "云岭"
+
+
+def test_joint_issuers_and_provinces() -> None:
+    joint = derive_identity(_notice("中共青山县委办公室 青山县人民政府办公室关于印发2023年重点工作任务分解方案的通知"))
+    assert (joint.place, joint.level) == ("青山县", Level.COUNTY)
+    province = derive_identity(_notice("河川省人民政府关于印发2023年重点工作任务分解方案的通知"))
+    assert (province.place, province.level, province.issuer) == ("河川省", Level.PROVINCE, "河川省人民政府")

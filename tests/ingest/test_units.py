@@ -82,3 +82,42 @@ def test_every_name_is_one_jieba_token(directory: UnitDirectory) -> None:
     for unit in directory.units.values():
         for alias in unit.aliases:
             assert alias in tokenizer.lcut(f"{alias}负责哪些任务"), alias
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("区发改委", {"发改委", "发展改革委", "发展和改革委员会", "区发展和改革委员会", "区发展改革委"}),
+    ("区发展和改革局", {"发改局", "区发改局", "发展和改革局"}),
+    ("县人力资源和社会保障局", {"人社局", "人力社保局", "县人社局", "县人力社保局"}),
+    ("区人社局", {"人力资源和社会保障局", "人力社保局", "区人力社保局"}),
+    ("区应急管理局(安委办)", {"区应急管理局", "应急管理局", "安委办", "区安委办", "应急局"}),
+    ("高新园(邹塘镇)", {"高新园", "邹塘镇"}),
+    ("市发展改革委", {"发改委", "市发改委", "发展和改革委员会"}),
+])
+def test_general_name_rules(name: str, expected: set[str]) -> None:
+    from assistant.ingest.units import derived_aliases
+
+    assert expected <= derived_aliases(name)
+
+
+def test_level_words_that_begin_a_word_are_kept() -> None:
+    from assistant.ingest.units import derived_aliases
+
+    assert "场监管局" not in derived_aliases("市场监管局")
+    assert "市场监管局" in derived_aliases("区市场监管局")
+    assert derived_aliases("区局") == set()
+
+
+def test_units_of_fixtures_are_found_by_their_other_names() -> None:
+    from pathlib import Path
+
+    from assistant.ingest.corpus import parse_file
+
+    layouts = Path(__file__).parents[1] / "fixtures" / "layouts"
+    notices = [parse_file(layouts / "liuxi_2023_label_lines.txt"), parse_file(layouts / "qinghe_2025_brackets.txt")]
+    directory = UnitDirectory(notices)
+    assert [u.name for u in directory.find("县发改局负责什么")] == ["县发展和改革局"]
+    assert [u.name for u in directory.find("区人力社保局负责什么")] == ["区人社局"]
+    # a bare 「人社局」 names both notices' units; the directory keeps one name per alias (the first notice's),
+    # so which notice is meant is the question side's to settle (place and year routing)
+    assert [u.name for u in directory.find("县人社局呢")] == ["县人力资源和社会保障局"]
+    assert [u.name for u in directory.find("安委办负责什么")] == ["区应急管理局(安委办)"]
