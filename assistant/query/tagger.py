@@ -69,7 +69,7 @@ class Span:
 def real_unit_names() -> frozenset[str]:
     """Names of real government units (without level prefixes): a slip is never 'corrected' into another unit
     when what was typed is simply a real unit the notices do not have (体育局 is not 教育局)."""
-    text = resources.files("assistant.query").joinpath("data/unit_names.txt").read_text(encoding="utf-8")
+    text = resources.files("assistant.query").joinpath("data/real_units.txt").read_text(encoding="utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
