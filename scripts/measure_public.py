@@ -104,6 +104,7 @@ def upload(server: Server, folder: Path, megabytes: int = 20) -> dict[str, Any]:
                "Content-Type: application/octet-stream\r\n\r\n").encode() + b"\0" * (megabytes << 20) + \
         f"\r\n--{boundary}--\r\n".encode()
     before = size(folder / "gradio")
+    status: int | str
     request = urllib.request.Request(f"{server.url}gradio_api/upload", data=payload, method="POST",
                                      headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
     try:
@@ -111,6 +112,8 @@ def upload(server: Server, folder: Path, megabytes: int = 20) -> dict[str, Any]:
             status = response.status
     except urllib.error.HTTPError as exc:
         status = exc.code
+    except (urllib.error.URLError, ConnectionError):
+        status = "reset"  # refused before the body was read: the connection closed under the sender
     return {"sent_mb": megabytes, "status": status, "bytes_kept": size(folder / "gradio") - before}
 
 

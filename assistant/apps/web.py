@@ -272,6 +272,10 @@ def build_app(
         forwarded = request.headers.get("x-forwarded-for") if request is not None and request.headers else None
         client = client_address(peer, forwarded)
         session = getattr(request, "session_hash", None) if request is not None else None
+        url = getattr(request, "url", None) if request is not None else None
+        if url is not None and "/call/" in getattr(url, "path", ""):
+            # plain HTTP to /gradio_api/call/ gets a fresh random session per call: these share one per address
+            session = None
         return client, which.wait(client or "unknown", session)
 
     def respond(

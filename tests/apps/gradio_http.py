@@ -102,7 +102,10 @@ class ChatSession:
             raise RuntimeError(f"chat failed: {msg}")
         output = msg["output"]["data"][0]
         self.messages = output if isinstance(output, list) else self.messages
-        return str(self.messages[-1]["content"]) if self.messages else ""
+        if not self.messages:
+            return ""
+        content = self.messages[-1]["content"]  # a string, or a list of {"type": "text", "text": …} parts
+        return content if isinstance(content, str) else "".join(str(p.get("text", "")) for p in content)
 
     def rate(self, message_index: int, liked: bool = True) -> dict[str, Any]:
         """Press 有用 (or 没用) under one message: the completed event."""
