@@ -143,9 +143,13 @@ def main() -> int:
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="measure-public-"))
     index = base / "index"
-    default_limit = str(Settings.from_env(environ={}).rate_limit_per_minute)
+    defaults = Settings.from_env(environ={})
+    default_limit = str(defaults.rate_limit_per_minute)
     figures: dict[str, Any] = {"temp_folders_before": len(temp_folders())}
-    env = {"ASSISTANT_RATE_LIMIT": default_limit, "ASSISTANT_INDEX_DIR": str(index)}
+    env = {"ASSISTANT_RATE_LIMIT": default_limit, "ASSISTANT_INDEX_DIR": str(index),
+           # tests/web_server.py turns every limit off for the shared test server: keep the defaults here
+           "ASSISTANT_ADDRESS_RATE_LIMIT": str(getattr(defaults, "address_rate_limit_per_minute", 0)),
+           "ASSISTANT_FEEDBACK_RATE_LIMIT": str(getattr(defaults, "feedback_rate_limit_per_minute", 0))}
 
     def fresh(name: str, extra: dict[str, str] | None = None) -> tuple[Server, Path]:
         folder = base / name

@@ -32,6 +32,10 @@ pytestmark = [pytest.mark.slow]
 DEFAULTS = Settings.from_env(environ={})
 LOG_MAX_BYTES = 20_000
 LOG_BACKUPS = 1
+# the shared test server turns the limits off; these servers keep the defaults
+LIMITS = {"ASSISTANT_RATE_LIMIT": str(DEFAULTS.rate_limit_per_minute),
+          "ASSISTANT_ADDRESS_RATE_LIMIT": str(DEFAULTS.address_rate_limit_per_minute),
+          "ASSISTANT_FEEDBACK_RATE_LIMIT": str(DEFAULTS.feedback_rate_limit_per_minute)}
 PERSONAL = "我叫张三,电话13812345678,身份证号320102199001011234,邮箱zhang.san@example.com,住中山北路88号3栋502室,区商务局负责哪些任务?"
 RAW_PERSONAL = ("13812345678", "320102199001011234", "zhang.san@example.com", "88号", "502室")
 OLD_LINE = json.dumps({"time": "2000-01-01T00:00:00+00:00", "question": "二十多年前的问题", "route": "fact"})
@@ -55,7 +59,7 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def direct(tmp_path_factory: pytest.TempPathFactory, index_dir: Path) -> Iterator[Server]:
     """Default limits, no trusted proxy: everyone on loopback is one address."""
     server = start_server(tmp_path_factory.mktemp("direct"), {
-        "ASSISTANT_RATE_LIMIT": str(DEFAULTS.rate_limit_per_minute), "ASSISTANT_INDEX_DIR": str(index_dir)})
+        **LIMITS, "ASSISTANT_INDEX_DIR": str(index_dir)})
     yield server
     server.stop()
 
@@ -67,7 +71,7 @@ def proxied(tmp_path_factory: pytest.TempPathFactory, index_dir: Path) -> Iterat
     (folder / "audit").mkdir()
     (folder / "audit" / "audit.jsonl").write_text(OLD_LINE + "\n", encoding="utf-8")
     server = start_server(folder, {
-        "ASSISTANT_RATE_LIMIT": str(DEFAULTS.rate_limit_per_minute), "ASSISTANT_INDEX_DIR": str(index_dir),
+        **LIMITS, "ASSISTANT_INDEX_DIR": str(index_dir),
         "ASSISTANT_TRUSTED_PROXIES": "127.0.0.1", "ASSISTANT_LOG_MAX_BYTES": str(LOG_MAX_BYTES),
         "ASSISTANT_LOG_BACKUPS": str(LOG_BACKUPS), "ASSISTANT_RETENTION_DAYS": "30"})
     yield server, folder
