@@ -65,9 +65,11 @@ class JsonLines:
             self._prune()
 
     def _backup(self, index: int) -> Path:
+        """path.1, path.2, …: the backups, oldest last."""
         return self.path.with_name(f"{self.path.name}.{index}")
 
     def _rotate(self) -> None:
+        """Shift the backups up by one (the oldest drops off) and start an empty current file."""
         if self._backups == 0:
             self.path.unlink(missing_ok=True)
             return
@@ -77,12 +79,14 @@ class JsonLines:
         os.replace(self.path, self._backup(1))
 
     def _prune_if_due(self) -> None:
+        """Prune at most once an hour, so appends stay cheap."""
         now = time.monotonic()
         if now - self._pruned_at >= _PRUNE_EVERY:
             self._pruned_at = now
             self._prune()
 
     def _prune(self) -> None:
+        """Remove backups with nothing recent in them and rewrite files that hold lines past the retention."""
         if not self._retention:
             return
         cutoff = self._clock() - self._retention

@@ -46,7 +46,7 @@ _FEEDBACK_ANSWER_CHARS = 1000  # how much of a rated answer the feedback file ke
 FEEDBACK_AGAIN = "这条回答已经收到过反馈了,谢谢!"
 FEEDBACK_LIMITED = "反馈太频繁了,请 {seconds} 秒后再试。"
 # /ask's machine-readable status, HTTP-like: the reply is always delivered, `status` says what it is
-_STATUS = {Route.INVALID: 400, Route.RATE_LIMITED: 429, Route.ERROR: 500}
+_STATUS: dict[str, int] = {Route.INVALID: 400, Route.RATE_LIMITED: 429, Route.ERROR: 500}
 
 CSS = """
 .app-header h1 { margin-bottom: 0.2em; }
@@ -131,7 +131,7 @@ def answer_json(answer: Answer, retry_after: int = 0) -> dict[str, Any]:
 
     "status" is 200, 400 (invalid input), 429 (rate-limited, with "retry_after" in seconds) or 500."""
     out: dict[str, Any] = {
-        "status": _STATUS.get(Route(answer.route), 200) if answer.route in _STATUS else 200,
+        "status": _STATUS.get(answer.route, 200),
         "answer": answer.text,
         "citations": [int(n) for n in answer.citations],
         # (document id, task number) of each citation: unambiguous once several notices are loaded
