@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assistant.apps.logfiles import JsonLines
-from assistant.apps.privacy import mask
+from assistant.apps.privacy import bounded, mask
 from assistant.apps.protection import AuditLog, ClientAddress, FairLimiter, RateLimiter, SeenOnce
 from assistant.apps.workdir import make_work_dir
 from assistant.errors import ConfigError
@@ -154,6 +157,14 @@ def test_json_lines_prune_old_lines(tmp_path: Path) -> None:
 ])
 def test_personal_data_is_masked(typed: str, kept: str) -> None:
     assert mask(typed) == kept
+
+
+@given(st.text(alphabet="0123456789-@.号栋单元室路街区abcX +()", max_size=200), st.integers(1, 80))
+def test_bounded_text_is_short_and_masked_whatever_comes_in(text: str, limit: int) -> None:
+    out = bounded(text + "\ud800", limit)  # a lone surrogate too: it must still be writable
+    assert len(out) <= limit + 1
+    out.encode("utf-8")
+    assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", out)  # no whole mobile number survives
 
 
 def test_stale_work_dirs_are_removed(tmp_path: Path) -> None:
