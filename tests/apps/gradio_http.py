@@ -107,6 +107,10 @@ class ChatSession:
         content = self.messages[-1]["content"]  # a string, or a list of {"type": "text", "text": …} parts
         return content if isinstance(content, str) else "".join(str(p.get("text", "")) for p in content)
 
+    def filter_units(self, query: str, kind: str = "全部") -> dict[str, Any]:
+        """Type into 部门任务一览's filter: the completed event (the table and a fresh CSV download)."""
+        return self._run(self.ids["筛选单位:change"], [query, kind])
+
     def rate(self, message_index: int, liked: bool = True) -> dict[str, Any]:
         """Press 有用 (or 没用) under one message: the completed event."""
         event = {"index": [message_index, None], "value": None, "liked": liked}

@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -44,6 +45,11 @@ STALE = Path(tempfile.gettempdir()) / "assistant-web-999999999-stale"  # a folde
 
 def _size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
+
+
+def _allowed(seconds: float) -> int:
+    """Questions one session may have answered in `seconds` under the default limit: the burst plus the refill."""
+    return DEFAULTS.rate_limit_burst + int(seconds * DEFAULTS.rate_limit_per_minute / 60) + 1
 
 
 def _work_dirs(server: Server) -> list[Path]:
@@ -95,9 +101,12 @@ def test_twenty_colleagues_at_one_address_are_all_answered(direct: Server) -> No
 
 def test_one_session_flooding_is_mostly_refused_and_told_how_long(direct: Server) -> None:
     client = Client(direct.url, verbose=False)
+    started = time.monotonic()
     replies = [client.predict("江豚公园谁负责?", api_name="/ask") for _ in range(40)]
     refused = [r for r in replies if r["route"] == "rate_limited"]
-    assert len(refused) >= 30, [r["route"] for r in replies]
+    # the burst, then one a minute per rate: how many a slow machine may answer in the time the flood took
+    allowed = _allowed(time.monotonic() - started)
+    assert len(refused) >= max(40 - allowed, 21), ([r["route"] for r in replies], allowed)
     first = refused[0]
     assert first["status"] == 429 and first["retry_after"] >= 1
     assert f"请 {first['retry_after']} 秒后再提问" in first["answer"]
@@ -107,9 +116,10 @@ def test_one_session_flooding_is_mostly_refused_and_told_how_long(direct: Server
 
 def test_chat_flood_shows_a_wait_not_a_refusal(direct: Server) -> None:
     chat = gradio_http.ChatSession(direct.url)
-    shown = [chat.ask("江豚公园谁负责?") for _ in range(15)]
+    started = time.monotonic()
+    shown = [chat.ask("江豚公园谁负责?") for _ in range(20)]
     waits = [html for html in shown if 'class="answer wait"' in html]
-    assert len(waits) >= 5
+    assert len(waits) >= max(20 - _allowed(time.monotonic() - started), 1)
     assert "秒后再提问" in waits[0] and "无法回答" not in waits[0]
 
 
@@ -183,14 +193,25 @@ def test_every_flood_leaves_disk_bounded(proxied: tuple[Server, Path]) -> None:
         gradio_http.ask(server.url, "区商务局负责哪些任务?" if i % 2 else "区" * 2000, headers=headers)
         gradio_http.ask(server.url, "江豚公园谁负责?", headers=headers, session=uuid.uuid4().hex)
 
+    def chat_and_filter(i: int) -> None:
+        chat = gradio_http.ChatSession(server.url, headers={"X-Forwarded-For": f"192.0.2.{i}"})
+        for j in range(10):
+            chat.ask(f"区{'商务教育财政'[j % 6]}局负责哪些任务?")
+            chat.filter_units(f"{i}{j}局" if j % 2 else "区" + "商务教育财政卫健民政"[j:j + 2], ["全部", "部门", "街道"][j % 3])
+        for j in range(1, 20, 2):
+            chat.rate(j)
+
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(flood, range(300)))
+        list(pool.map(chat_and_filter, range(16)))
     audit = sorted((folder / "audit").glob("audit.jsonl*"))
     assert [p.name for p in audit] == ["audit.jsonl", "audit.jsonl.1"]
     assert all(p.stat().st_size <= LOG_MAX_BYTES for p in audit)
     assert _size(folder / "audit") <= (LOG_BACKUPS + 1) * LOG_MAX_BYTES
     assert _size(folder / "feedback") <= (LOG_BACKUPS + 1) * LOG_MAX_BYTES
     assert _size(folder / "gradio") < 1_000_000
+    work = _work_dirs(server)
+    assert len(work) == 1 and _size(work[0]) < 1_000_000  # CSV downloads are named by content: no growth per request
 
 
 # -- privacy -------------------------------------------------------------------------------------------------
