@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -27,12 +28,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """Turn SIGTERM into KeyboardInterrupt: Gradio then closes the server and exit handlers run."""
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
-    from assistant.apps.web import build_app, launch_kwargs
+    from assistant.apps.web import build_app, serve
     from assistant.errors import AssistantError
     from assistant.pipeline import Assistant
     from assistant.settings import Settings
@@ -45,7 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"错误:{exc}", file=sys.stderr)
         return 2
     app = build_app(assistant, settings)
-    app.launch(**launch_kwargs(settings))
+    # SIGTERM (a service manager, a container stop) closes like Ctrl-C, so temp files and folders are removed
+    signal.signal(signal.SIGTERM, _interrupt)
+    serve(app, settings)
     return 0
 
 

@@ -73,11 +73,23 @@ class Settings:
     # Let the LLM rewrite a follow-up question into a stand-alone one before retrieval (off: see docs/generation.md).
     rewrite_followups: bool = False
 
-    # Public-mode protections (assistant/apps/protection.py): questions a minute per client (0 = off), the audit log
-    # (JSON Lines) and whether it records client addresses (off unless asked for).
-    rate_limit_per_minute: int = 30
+    # Public-mode protections (assistant/apps/protection.py): questions a minute per browser or API session
+    # (0 = off) with bursts of rate_limit_burst, under a generous ceiling per client address (0 = off) so an office
+    # behind one address is served; 有用/没用 clicks a minute per session.
+    rate_limit_per_minute: int = 20
+    rate_limit_burst: int = 5
+    address_rate_limit_per_minute: int = 600
+    feedback_rate_limit_per_minute: int = 20
+    # The audit log (JSON Lines, personal data masked) and whether it records client addresses (off unless asked for);
+    # audit_log / keep_feedback false write nothing. Both files rotate past log_max_bytes into log_backups backups,
+    # and lines older than retention_days are pruned (0 = kept until rotated out).
     audit_path: Path = _ROOT / "var" / "audit.jsonl"
     audit_client_address: bool = False
+    audit_log: bool = True
+    keep_feedback: bool = True
+    log_max_bytes: int = 10_000_000
+    log_backups: int = 3
+    retention_days: int = 30
     # Reverse proxies in front of the web app (addresses or networks, comma-separated, e.g. "127.0.0.1,10.0.0.0/8"):
     # for a request from one of them, the rate limit keys on the client in X-Forwarded-For instead of the proxy.
     trusted_proxies: str = ""
@@ -102,8 +114,15 @@ class Settings:
                 raise ConfigError(f"{name} must be greater than 0, got {value}")
         if not self.web_host.strip():
             raise ConfigError("web_host must not be empty")
-        if self.rate_limit_per_minute < 0:
-            raise ConfigError(f"rate_limit_per_minute must be 0 (off) or more, got {self.rate_limit_per_minute}")
+        for name in ("rate_limit_per_minute", "address_rate_limit_per_minute", "feedback_rate_limit_per_minute",
+                     "log_backups", "retention_days"):
+            value = getattr(self, name)
+            if value < 0:
+                raise ConfigError(f"{name} must be 0 or more, got {value}")
+        for name in ("rate_limit_burst", "log_max_bytes"):
+            value = getattr(self, name)
+            if value <= 0:
+                raise ConfigError(f"{name} must be greater than 0, got {value}")
         parse_networks(self.trusted_proxies)
         if not 0 < self.chroma_port <= 65535:
             raise ConfigError(f"chroma_port must be between 1 and 65535, got {self.chroma_port}")
@@ -173,6 +192,12 @@ class Settings:
             "web_port": "ASSISTANT_WEB_PORT",
             "chroma_port": "CHROMA_PORT",
             "rate_limit_per_minute": "ASSISTANT_RATE_LIMIT",
+            "rate_limit_burst": "ASSISTANT_RATE_BURST",
+            "address_rate_limit_per_minute": "ASSISTANT_ADDRESS_RATE_LIMIT",
+            "feedback_rate_limit_per_minute": "ASSISTANT_FEEDBACK_RATE_LIMIT",
+            "log_max_bytes": "ASSISTANT_LOG_MAX_BYTES",
+            "log_backups": "ASSISTANT_LOG_BACKUPS",
+            "retention_days": "ASSISTANT_RETENTION_DAYS",
             "web_concurrency": "ASSISTANT_WEB_CONCURRENCY",
             "max_new_tokens": "ASSISTANT_MAX_NEW_TOKENS",
         }
@@ -188,7 +213,9 @@ class Settings:
             except ValueError as exc:
                 raise ConfigError(f"ASSISTANT_LLM_TIMEOUT must be a number, got {env['ASSISTANT_LLM_TIMEOUT']!r}") from exc
         flags = {"rewrite_followups": "ASSISTANT_REWRITE_FOLLOWUPS",
-                 "audit_client_address": "ASSISTANT_AUDIT_CLIENT_ADDRESS"}
+                 "audit_client_address": "ASSISTANT_AUDIT_CLIENT_ADDRESS",
+                 "audit_log": "ASSISTANT_AUDIT_LOG",
+                 "keep_feedback": "ASSISTANT_FEEDBACK"}
         for key, var in flags.items():
             flag = env.get(var)
             if flag is not None:

@@ -42,9 +42,9 @@ class App:
         # everything the app writes stays in the bench folder; the per-address rate limit is off, since every
         # client of the load generator comes from 127.0.0.1 (with it, most replies would be "rate_limited")
         env.update({"ASSISTANT_INDEX_DIR": str(index_dir), "ASSISTANT_FEEDBACK_PATH": str(folder / "feedback.jsonl"),
-                    "ASSISTANT_AUDIT_PATH": str(folder / "audit.jsonl"), "ASSISTANT_RATE_LIMIT": "0",
+                    "ASSISTANT_AUDIT_PATH": str(folder / "audit.jsonl"), "ASSISTANT_RATE_LIMIT": "0", "ASSISTANT_ADDRESS_RATE_LIMIT": "0",
                     "GRADIO_TEMP_DIR": str(folder / "gradio"), "GRADIO_ANALYTICS_ENABLED": "False"})
-        self.settings_note = "ASSISTANT_RATE_LIMIT=0, audit log on (in the bench folder)"
+        self.settings_note = "ASSISTANT_RATE_LIMIT=0 and ASSISTANT_ADDRESS_RATE_LIMIT=0, audit log on (in the bench folder)"
         self.log_path = folder / "server.log"
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(

@@ -106,14 +106,16 @@ def test_bad_input_through_the_cli(tmp_path: Path) -> None:
 
 
 def test_rate_limit_and_audit_log(tmp_path: Path) -> None:
-    # a burst of 1, then one every 15 s; the test client stands behind a trusted proxy at 127.0.0.1
-    limited = start_server(tmp_path, {"ASSISTANT_RATE_LIMIT": "4", "ASSISTANT_TRUSTED_PROXIES": "127.0.0.1"})
+    # a ceiling per address with a burst of 1, then one every 15 s; the test client stands behind a trusted proxy
+    limited = start_server(tmp_path, {"ASSISTANT_RATE_LIMIT": "0", "ASSISTANT_ADDRESS_RATE_LIMIT": "4",
+                                      "ASSISTANT_TRUSTED_PROXIES": "127.0.0.1"})
     try:
         client = Client(limited.url, verbose=False, headers={"X-Forwarded-For": "203.0.113.5"})
         first = client.predict("区商务局负责哪些任务?", api_name="/ask")
         second = client.predict("江豚公园谁负责?", api_name="/ask")
         assert first["route"] == "unit" and not first["refused"]
-        assert second["route"] == "rate_limited" and second["refused"] and "请稍等" in second["answer"]
+        assert second["route"] == "rate_limited" and second["refused"] and "秒后再提问" in second["answer"]
+        assert second["status"] == 429 and second["retry_after"] >= 1
         # another client behind the same proxy has its own bucket; a forged address before the real one is ignored
         other = Client(limited.url, verbose=False, headers={"X-Forwarded-For": "203.0.113.5, 198.51.100.7"})
         third = other.predict("江豚公园谁负责?", api_name="/ask")

@@ -67,6 +67,8 @@ def start_server(folder: Path, extra_env: dict[str, str] | None = None) -> Serve
             "PYTHONUNBUFFERED": "1",
             # every test client comes from 127.0.0.1: the shared server must not rate-limit them as one client
             "ASSISTANT_RATE_LIMIT": "0",
+            "ASSISTANT_ADDRESS_RATE_LIMIT": "0",
+            "ASSISTANT_FEEDBACK_RATE_LIMIT": "0",
             "ASSISTANT_AUDIT_PATH": str(folder / "audit" / "audit.jsonl"),
             **(extra_env or {}),
         }

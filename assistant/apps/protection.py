@@ -1,22 +1,32 @@
-"""Public-mode protections for the web chat: a per-client rate limit and an audit log of what was asked."""
+"""Public-mode protections for the web chat: fair rate limits, the client's address, and an audit log of what was
+asked (masked, bounded, rotated)."""
 
 from __future__ import annotations
 
 import ipaddress
-import json
 import logging
+import math
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
+from ..query.routes import Route
 from ..records import Answer
 from ..settings import parse_networks
+from .logfiles import JsonLines
+from .privacy import bounded
 
 log = logging.getLogger(__name__)
 
-RATE_LIMITED = "请求太频繁了,请稍等片刻再提问。"
+RATE_LIMITED = "请求太频繁了,请 {seconds} 秒后再提问。"
+_REJECTED_CHARS = 100  # how much of an invalid question the audit log keeps
+
+
+def rate_limited_text(seconds: int) -> str:
+    """The reply to a refused request: how long to wait."""
+    return RATE_LIMITED.format(seconds=seconds)
 
 
 class RateLimiter:
@@ -37,8 +47,12 @@ class RateLimiter:
 
     def allow(self, client: str) -> bool:
         """Take one token from the client's bucket; False when it is empty."""
+        return self.wait(client) == 0.0
+
+    def wait(self, client: str) -> float:
+        """Take one token from the client's bucket: 0.0, or the seconds until one is back when it is empty."""
         if not self.enabled:
-            return True
+            return 0.0
         now = self._clock()
         with self._lock:
             tokens, last = self._buckets.get(client, (self._burst, now))
@@ -49,7 +63,41 @@ class RateLimiter:
                 # forget the oldest clients so a flood of addresses cannot grow memory without bound
                 for key in sorted(self._buckets, key=lambda k: self._buckets[k][1])[:50_000]:
                     del self._buckets[key]
-            return allowed
+            return 0.0 if allowed else (1.0 - tokens) / self._rate
+
+
+class FairLimiter:
+    """A bucket per session under a generous bucket per address: an office behind one address is served, one
+    flooding session is not. A refused session spends nothing of its address's ceiling."""
+
+    def __init__(self, per_session: RateLimiter, per_address: RateLimiter) -> None:
+        self._session = per_session
+        self._address = per_address
+
+    def wait(self, address: str, session: str | None) -> int:
+        """0 when the request may go ahead, else whole seconds to wait (at least 1)."""
+        # requests without a session (plain HTTP to /gradio_api/call/) share one session bucket per address
+        waited = self._session.wait(f"{address}|{session or '-'}") or self._address.wait(address)
+        return math.ceil(waited) if waited else 0
+
+
+class SeenOnce:
+    """Remembers up to `limit` keys (oldest forgotten first): `first(key)` is True only the first time."""
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def first(self, key: str) -> bool:
+        """Whether `key` is new (it is remembered from now on)."""
+        with self._lock:
+            if key in self._seen:
+                return False
+            self._seen[key] = None
+            if len(self._seen) > self._limit:
+                self._seen.popitem(last=False)
+            return True
 
 
 class ClientAddress:
@@ -83,35 +131,33 @@ class ClientAddress:
 
 
 class AuditLog:
-    """JSON Lines: time, question, route, citations, latency; the client address only when asked to keep it."""
+    """JSON Lines: time, question (masked, bounded), route, citations, latency; the client address only when asked
+    to keep it. Rejected requests keep only their length (rate-limited) or a short masked head (invalid)."""
 
-    def __init__(self, path: Path | None, keep_client: bool = False) -> None:
-        self._path = path
+    def __init__(self, file: JsonLines | None, keep_client: bool = False, max_question_chars: int = 500) -> None:
+        self._file = file
         self._keep_client = keep_client
-        self._lock = threading.Lock()
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+        self._max_chars = max_question_chars
 
     def record(self, question: str, answer: Answer, latency_ms: float, client: str = "", channel: str = "") -> None:
-        if self._path is None:
+        """Append one line for one request (nothing when the log is off; a full disk is logged, never raised)."""
+        if self._file is None:
             return
-        entry: dict[str, object] = {
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-            # lone surrogates (valid in a JSON request, not in UTF-8) become "?" rather than failing the write
-            "question": question[:2000].encode("utf-8", "replace").decode("utf-8"),
-            "route": answer.route,
-            "refused": answer.refused,
-            "citations": list(answer.citations),
-            "latency_ms": round(latency_ms, 1),
-        }
+        entry: dict[str, object] = {"time": datetime.now(UTC).isoformat(timespec="milliseconds")}
+        if answer.route == Route.RATE_LIMITED:
+            entry["chars"] = len(question)
+        elif answer.route == Route.INVALID:
+            entry.update(question=bounded(question, _REJECTED_CHARS), chars=len(question))
+        else:
+            entry["question"] = bounded(question, self._max_chars)
+        entry.update(route=str(answer.route), refused=answer.refused, citations=list(answer.citations),
+                     latency_ms=round(latency_ms, 1))
         if channel:
             entry["channel"] = channel
         if self._keep_client and client:
             entry["client"] = client
-        line = json.dumps(entry, ensure_ascii=False)
         try:
-            with self._lock, open(self._path, "a", encoding="utf-8") as handle:
-                handle.write(line + "\n")
+            self._file.append(entry)
         except OSError:
             # a full disk must not stop the answers; the operator sees it in the log
-            log.exception("cannot write the audit log %s", self._path)
+            log.exception("cannot write the audit log %s", self._file.path)

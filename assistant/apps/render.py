@@ -67,6 +67,8 @@ def render_answer(
     body = MARK.sub(lambda m: f'<span class="cite">{m.group(0)}</span>', escape_text(text))
     if pending:
         body += '<span class="pending">▍</span>' if text else '<span class="pending">正在查找通知原文…</span>'
+    if route == "rate_limited":  # not a refusal of the question: the reader only has to wait
+        return f'<div class="answer wait"><div class="wait-head">⏳ 请稍候</div>{body}</div>'
     if refused:
         head = "请修改问题" if route == "invalid" else "无法回答"
         return f'<div class="answer refusal"><div class="refusal-head">⚠ {head}</div>{body}</div>'

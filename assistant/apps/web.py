@@ -9,11 +9,10 @@ a filterable, downloadable table) and the `/ask` API endpoint. Everything else h
 import html
 import json
 import logging
-import tempfile
-import threading
+import os
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,9 +25,12 @@ from ..pipeline import Assistant
 from ..query.routes import Route
 from ..records import Answer
 from ..settings import Settings
-from .protection import RATE_LIMITED, AuditLog, ClientAddress, RateLimiter
+from .logfiles import JsonLines
+from .privacy import bounded, mask
+from .protection import AuditLog, ClientAddress, FairLimiter, RateLimiter, SeenOnce, rate_limited_text
 from .render import format_answer_html, format_question, render_answer, section_labels, stream_prefixes
 from .units_table import TABLE_HEADERS, filter_units, unit_table, write_csv
+from .workdir import make_work_dir
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,11 @@ ERROR_TEXT = "抱歉,系统暂时无法回答这个问题,请稍后再试。"
 # a megabyte of text costs seconds of CPU); below it the library's own length check decides.
 _RAW_LIMIT_FACTOR = 4
 _MAX_HISTORY = 50
+_FEEDBACK_ANSWER_CHARS = 1000  # how much of a rated answer the feedback file keeps (citations say the rest)
+FEEDBACK_AGAIN = "这条回答已经收到过反馈了,谢谢!"
+FEEDBACK_LIMITED = "反馈太频繁了,请 {seconds} 秒后再试。"
+# /ask's machine-readable status, HTTP-like: the reply is always delivered, `status` says what it is
+_STATUS: dict[str, int] = {Route.INVALID: 400, Route.RATE_LIMITED: 429, Route.ERROR: 500}
 
 CSS = """
 .app-header h1 { margin-bottom: 0.2em; }
@@ -48,6 +55,8 @@ CSS = """
 .answer .pending { color: var(--body-text-color-subdued); }
 .refusal { border-left: 4px solid #d97706; background: #fff7ed; color: #7c2d12; padding: 8px 12px; border-radius: 6px; }
 .refusal .refusal-head { font-weight: 700; margin-bottom: 4px; }
+.wait { border-left: 4px solid #2563eb; background: #eff6ff; color: #1e3a8a; padding: 8px 12px; border-radius: 6px; }
+.wait .wait-head { font-weight: 700; margin-bottom: 4px; }
 .sources { margin-top: 12px; padding-top: 8px; border-top: 1px dashed #94a3b8; }
 .sources .sources-head { font-size: 0.9em; color: var(--body-text-color-subdued); margin-bottom: 4px; }
 .sources details { margin: 2px 0; }
@@ -104,7 +113,7 @@ def safe_stream(assistant: Assistant, question: object, history: Sequence[str]) 
     try:
         yield from assistant.stream(question, list(history))
     except Exception:  # noqa: BLE001 - a public page shows a message, the log keeps the traceback
-        log.exception("answer failed for %r", question[:200])
+        log.exception("answer failed for %r", mask(question[:200]))
         yield Answer(text=ERROR_TEXT, refused=True, route=Route.ERROR)
 
 
@@ -117,9 +126,12 @@ def safe_answer(assistant: Assistant, question: object, history: Sequence[str]) 
     return final
 
 
-def answer_json(answer: Answer) -> dict[str, Any]:
-    """The /ask endpoint's reply (with "generator" when a generator was configured: who wrote it, or why not)."""
+def answer_json(answer: Answer, retry_after: int = 0) -> dict[str, Any]:
+    """The /ask endpoint's reply (with "generator" when a generator was configured: who wrote it, or why not).
+
+    "status" is 200, 400 (invalid input), 429 (rate-limited, with "retry_after" in seconds) or 500."""
     out: dict[str, Any] = {
+        "status": _STATUS.get(answer.route, 200),
         "answer": answer.text,
         "citations": [int(n) for n in answer.citations],
         # (document id, task number) of each citation: unambiguous once several notices are loaded
@@ -129,25 +141,31 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     }
     if answer.generator:
         out["generator"] = answer.generator
+    if retry_after:
+        out["retry_after"] = retry_after
     return out
 
 
 # -- feedback ------------------------------------------------------------------------------------------------
 def feedback_record(
-    question: str, answer: str, citations: Sequence[int], rating: str, now: datetime | None = None
+    question: str, answer: str, citations: Sequence[int], rating: str, now: datetime | None = None,
+    max_question_chars: int = 500,
 ) -> dict[str, Any]:
-    """One line of the feedback file."""
+    """One line of the feedback file: personal data masked, question and answer bounded."""
     when = (now or datetime.now(UTC)).isoformat(timespec="seconds")
-    return {"time": when, "question": question, "answer": answer, "citations": list(citations), "rating": rating}
+    return {"time": when, "question": bounded(question, max_question_chars),
+            "answer": bounded(answer, _FEEDBACK_ANSWER_CHARS), "citations": list(citations), "rating": rating}
 
 
-def append_feedback(path: Path, record: Mapping[str, Any], lock: AbstractContextManager[Any] | None = None) -> None:
-    """Append one JSON line to `path` (its folder is created); `lock` serialises writers of one process."""
-    line = json.dumps(dict(record), ensure_ascii=False) + "\n"
-    with lock if lock is not None else threading.Lock():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(line)
+def log_file(path: Path, settings: Settings) -> JsonLines:
+    """A JSON Lines file bounded by the settings' size, backups and retention."""
+    return JsonLines(path, settings.log_max_bytes, settings.log_backups, settings.retention_days)
+
+
+def fair_limiter(per_minute: int, settings: Settings) -> FairLimiter:
+    """Per session at `per_minute`, under the settings' ceiling per address."""
+    return FairLimiter(RateLimiter(per_minute, burst=settings.rate_limit_burst),
+                       RateLimiter(settings.address_rate_limit_per_minute))
 
 
 # -- per-session conversation -------------------------------------------------------------------------------------
@@ -160,6 +178,7 @@ class Turn:
     answer: str
     citations: tuple[int, ...]
     route: str
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)  # tells this answer from a later one at the same index
 
 
 @dataclass(frozen=True)
@@ -202,9 +221,21 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
         "mcp_server": False,
         "ssr_mode": False,
         "share": False,
+        # nothing on these pages takes a file: any upload is refused before a byte is stored
+        "max_file_size": 0,
         "blocked_paths": [str(settings.index_dir), str(settings.feedback_path.parent), str(settings.corpus_dir),
                           str(settings.audit_path.parent)],
     }
+
+
+def serve(demo: gr.Blocks, settings: Settings) -> None:
+    """Launch the app for these settings and block until it stops.
+
+    uvicorn would rewrite the client address from X-Forwarded-For for requests from 127.0.0.1 (its own default,
+    FORWARDED_ALLOW_IPS); only `trusted_proxies` may decide that, so uvicorn is told to trust no one and
+    ClientAddress sees the real peer."""
+    os.environ["FORWARDED_ALLOW_IPS"] = ""  # an empty list: uvicorn's ProxyHeadersMiddleware trusts no peer
+    demo.launch(**launch_kwargs(settings))
 
 
 def build_app(
@@ -224,20 +255,28 @@ def build_app(
     labels = section_labels(assistant.notices)
     plan = assistant.notice.plan_title or assistant.notice.meta.title
     rows = unit_table(assistant)
-    files = files_dir or Path(tempfile.mkdtemp(prefix="assistant-web-"))
-    feedback_lock = threading.Lock()
+    files = files_dir or make_work_dir()
     max_chars = settings.max_question_chars
-    limiter = RateLimiter(settings.rate_limit_per_minute)
-    audit = AuditLog(settings.audit_path, keep_client=settings.audit_client_address)
+    limiter = fair_limiter(settings.rate_limit_per_minute, settings)
+    feedback_limiter = fair_limiter(settings.feedback_rate_limit_per_minute, settings)
+    audit = AuditLog(log_file(settings.audit_path, settings) if settings.audit_log else None,
+                     keep_client=settings.audit_client_address, max_question_chars=max_chars)
+    feedback_file = log_file(settings.feedback_path, settings) if settings.keep_feedback else None
+    rated = SeenOnce()
 
     client_address = ClientAddress(settings.trusted_proxies)
 
-    def admitted(request: gr.Request | None) -> tuple[str, bool]:
-        """(client address, whether its rate limit lets one more question through)."""
+    def admitted(request: gr.Request | None, which: FairLimiter = limiter) -> tuple[str, int]:
+        """(client address, 0 or the seconds its session or address must wait before one more request)."""
         peer = request.client.host if request is not None and request.client is not None else ""
         forwarded = request.headers.get("x-forwarded-for") if request is not None and request.headers else None
         client = client_address(peer, forwarded)
-        return client, limiter.allow(client or "unknown")
+        session = getattr(request, "session_hash", None) if request is not None else None
+        url = getattr(request, "url", None) if request is not None else None
+        if url is not None and "/call/" in getattr(url, "path", ""):
+            # plain HTTP to /gradio_api/call/ gets a fresh random session per call: these share one per address
+            session = None
+        return client, which.wait(client or "unknown", session)
 
     def respond(
         question: Any, conversation: Conversation | None, request: gr.Request
@@ -248,14 +287,14 @@ def build_app(
             yield gr.skip(), gr.skip(), gr.skip()
             return
         started = time.perf_counter()
-        client, allowed = admitted(request)
+        client, wait = admitted(request)
         shown = text if len(text) <= max_chars * _RAW_LIMIT_FACTOR else text[: max_chars * _RAW_LIMIT_FACTOR] + "…"
         messages = [*conv.messages, {"role": "user", "content": format_question(shown)}]
         messages.append({"role": "assistant", "content": render_answer("", pending=True)})
         yield messages, gr.skip(), ""
         written = ""
-        if not allowed:
-            answer = Answer(text=RATE_LIMITED, refused=True, route=Route.RATE_LIMITED)
+        if wait:
+            answer = Answer(text=rate_limited_text(wait), refused=True, route=Route.RATE_LIMITED)
         else:
             answer = Answer(text=ERROR_TEXT, refused=True, route=Route.ERROR)
             last = 0.0
@@ -290,17 +329,25 @@ def build_app(
     def clear() -> tuple[list[Any], Conversation, str]:
         return [], Conversation(), ""
 
-    def feedback(conversation: Conversation | None, data: gr.LikeData) -> None:
+    def feedback(conversation: Conversation | None, data: gr.LikeData, request: gr.Request) -> None:
         if not isinstance(conversation, Conversation) or data.liked not in RATINGS:
             return
         index = _like_index(data.index)
         turn = conversation.turn_at(index) if index is not None else None
-        if turn is None:
+        if turn is None or feedback_file is None:
             return
-        record = feedback_record(turn.question, turn.answer, turn.citations, RATINGS[bool(data.liked)])
+        _, wait = admitted(request, feedback_limiter)
+        if wait:
+            gr.Info(FEEDBACK_LIMITED.format(seconds=wait))
+            return
+        if not rated.first(turn.id):  # one rating per answer: a flood of clicks on it writes one line
+            gr.Info(FEEDBACK_AGAIN)
+            return
+        record = feedback_record(turn.question, turn.answer, turn.citations, RATINGS[bool(data.liked)],
+                                 max_question_chars=max_chars)
         record["route"] = turn.route
         try:
-            append_feedback(settings.feedback_path, record, feedback_lock)
+            feedback_file.append(record)
         except OSError:
             log.exception("cannot write feedback to %s", settings.feedback_path)
             raise gr.Error("反馈保存失败,请稍后再试。", print_exception=False) from None
@@ -315,16 +362,17 @@ def build_app(
     ) -> dict[str, Any]:
         """Answer one question. history: the earlier questions of the conversation, oldest first (optional).
         Returns {"answer": text with 【任务N】 citations, "citations": [task numbers], "refs": [{"doc_id", "number"}],
-        "refused": bool, "route": str}."""
+        "refused": bool, "route": str, "status": 200, 400 (invalid), 429 (rate-limited: wait "retry_after"
+        seconds) or 500}."""
         started = time.perf_counter()
-        client, allowed = admitted(request)
-        if not allowed:
-            answer = Answer(text=RATE_LIMITED, refused=True, route=Route.RATE_LIMITED)
+        client, wait = admitted(request)
+        if wait:
+            answer = Answer(text=rate_limited_text(wait), refused=True, route=Route.RATE_LIMITED)
         else:
             answer = safe_answer(assistant, question, clean_history(history, settings))
         audit.record(question if isinstance(question, str) else repr(question)[:200], answer,
                      (time.perf_counter() - started) * 1000, client, "api")
-        return answer_json(answer)
+        return answer_json(answer, wait)
 
     # the filter's hint: short names of the example units (区商务局 -> 商务局), and the generic 街道
     shorts = [min((a for a in assistant.units.units[u].aliases if len(a) >= 3), key=len, default=u)
@@ -334,7 +382,8 @@ def build_app(
     description = (
         f"根据《{plan}》回答问题,每条回答都标注出处任务编号(如【任务2】),点击出处可查看任务原文和主办、协办单位。"
     )
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+    # Gradio's own temp files (cached downloads, refused uploads) go after an hour, and all of them at shutdown
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(600, 3600)) as demo:
         gr.HTML(
             f'<div class="app-header"><h1>{html.escape(TITLE)}</h1><p>{html.escape(description)}</p></div>',
             elem_id="header",

@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant import Assistant, Settings
+from assistant.apps.logfiles import JsonLines
 from assistant.apps.render import (
     escape_text,
     format_answer_html,
@@ -35,7 +36,6 @@ from assistant.apps.web import (
     ERROR_TEXT,
     NOT_TEXT,
     answer_json,
-    append_feedback,
     build_app,
     clean_history,
     feedback_record,
@@ -180,8 +180,12 @@ def test_clean_history_accepts_lists_and_json_only() -> None:
 def test_answer_json_shape() -> None:
     out = answer_json(Answer(text="回答【任务3】", refs=(Ref("doc", 3),), route="unit"))
     assert out == {"answer": "回答【任务3】", "citations": [3], "refs": [{"doc_id": "doc", "number": 3}],
-                   "refused": False, "route": "unit"}
+                   "refused": False, "route": "unit", "status": 200}
     json.dumps(out)
+    limited = answer_json(Answer(text="请求太频繁了,请 3 秒后再提问。", refused=True, route="rate_limited"), 3)
+    assert (limited["status"], limited["retry_after"]) == (429, 3)
+    assert answer_json(Answer(text="太长", refused=True, route="invalid"))["status"] == 400
+    assert answer_json(Answer(text="错误", refused=True, route="error"))["status"] == 500
 
 
 # -- feedback ----------------------------------------------------------------------------------------------
@@ -189,14 +193,17 @@ def test_feedback_record_fields() -> None:
     now = datetime(2024, 5, 1, 8, 30, tzinfo=UTC)
     record = feedback_record("问", "答【任务2】", (2,), "有用", now)
     assert record == {"time": "2024-05-01T08:30:00+00:00", "question": "问", "answer": "答【任务2】", "citations": [2], "rating": "有用"}
+    long = feedback_record("我的电话13812345678" + "问" * 2000, "答" * 5000, (2,), "没用", now, max_question_chars=500)
+    assert long["question"].startswith("我的电话[电话]") and len(long["question"]) == 501
+    assert len(long["answer"]) == 1001 and long["answer"].endswith("…")
 
 
-def test_append_feedback_is_thread_safe(tmp_path: Path) -> None:
+def test_feedback_file_is_thread_safe(tmp_path: Path) -> None:
     path = tmp_path / "new" / "folder" / "feedback.jsonl"
-    lock = threading.Lock()
+    file = JsonLines(path, max_bytes=10_000_000, backups=1)
     records = [feedback_record(f"问题{i}" * 50, "回答" * 200, (i,), "没用") for i in range(200)]
     with ThreadPoolExecutor(16) as pool:
-        list(pool.map(lambda r: append_feedback(path, r, lock), records))
+        list(pool.map(file.append, records))
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 200
     assert sorted(json.loads(line)["citations"][0] for line in lines) == list(range(200))
@@ -351,7 +358,8 @@ def test_ask_uses_history(client: Client, assistant: Assistant) -> None:
 @pytest.mark.parametrize("bad", [None, 42, ["区商务局"], {"q": 1}, "", "   ", "区" * 501, "区" * 200_000, XSS])
 def test_ask_turns_bad_input_into_messages(client: Client, bad: object) -> None:
     got = client.predict(bad, api_name="/ask")
-    assert set(got) == {"answer", "citations", "refs", "refused", "route"}
+    assert set(got) == {"answer", "citations", "refs", "refused", "route", "status"}
+    assert got["status"] == (400 if got["route"] == "invalid" else 200)
     assert got["refused"] is True and got["citations"] == [] and got["refs"] == [] and got["answer"]
     assert "Traceback" not in got["answer"]
 
