@@ -175,7 +175,8 @@ class Assistant:
         docs = self._scope(plan)
         simple = not (plan.exclude or plan.sections or plan.topic or plan.combine is not Combine.EACH)
         if simple:
-            composed = [self.compose.unit(name, plan.role, docs) for name in plan.units]
+            names = dict.fromkeys(n for name in plan.units for n in self.units.namesakes(name))
+            composed = [self.compose.unit(name, plan.role, docs) for name in names]
             if len(plan.units) >= 2:
                 shared = self._unit_refs(plan.units, plan.role, docs, Combine.AND)
                 if shared:
@@ -202,8 +203,11 @@ class Assistant:
     def _unit_refs(self, names: Sequence[str], role: RoleFilter, docs: Sequence[str], combine: Combine) -> list[Ref]:
         sets = []
         for name in names:
-            lead, assist = self.units.tasks(name, role)
-            sets.append([r for r in lead + assist if r.doc_id in docs])
+            refs: list[Ref] = []
+            for same in self.units.namesakes(name):  # each notice's own unit of that name
+                lead, assist = self.units.tasks(same, role)
+                refs += [r for r in lead + assist if r.doc_id in docs]
+            sets.append(refs)
         if not sets:
             return []
         if combine is Combine.AND:

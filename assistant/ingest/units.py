@@ -130,6 +130,32 @@ class UnitDirectory:
                 if alias not in self._by_alias or alias == unit.name:
                     self._by_alias[alias] = unit.name
         self._pattern = re.compile("|".join(re.escape(a) for a in sorted(self._by_alias, key=len, reverse=True)))
+        self._namesakes = self._find_namesakes()
+
+    def _find_namesakes(self) -> dict[str, tuple[str, ...]]:
+        """Each unit with the units of *other* notices that share one of its names (鼓楼区's 区人社局 and another
+        district's 区人力资源和社会保障局, both 人社局): a question naming no place means each notice's own unit."""
+        docs = {name: {r.doc_id for r in self._lead.get(name, []) + self._assist.get(name, [])} for name in self.units}
+        by_alias: dict[str, list[str]] = {}
+        for unit in self.units.values():
+            for alias in unit.aliases:
+                by_alias.setdefault(alias, []).append(unit.name)
+        found: dict[str, tuple[str, ...]] = {}
+        for name, unit in self.units.items():
+            same = [name]
+            for alias in unit.aliases:
+                same += [o for o in by_alias[alias] if o not in same and not docs[o] & docs[name]]
+            found[name] = tuple(same)
+        return found
+
+    def namesakes(self, name: str) -> tuple[str, ...]:
+        """The unit and its namesakes in the other loaded notices, the unit first."""
+        return self._namesakes.get(name, (name,))
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Every name and alias -> the unit it resolves to (a full name wins over another unit's alias)."""
+        return dict(self._by_alias)
 
     @property
     def departments(self) -> list[Unit]:

@@ -121,7 +121,7 @@ class Tagger:
         self._notices = tuple(notices)
         self._units = units
         knowledge = knowledge or Knowledge()
-        self._aliases = {a: u.name for u in units.units.values() for a in u.aliases}
+        self._aliases = units.aliases
         self._section_words = self._derive_section_words(knowledge)
         self._places = {n.identity.place: n.doc_id for n in self._notices if n.identity.place}
         self._places.update({n.identity.place_short: n.doc_id for n in self._notices if n.identity.place_short})

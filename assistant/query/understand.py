@@ -312,7 +312,7 @@ class Planner:
         if refs is None:
             previous = turns[-1] if turns else None
             if previous is not None and previous.refs and (_DEICTIC.search(base.question) or not content(base.question)):
-                refs = previous.refs[:1] if previous.plan.op in (Op.TASK, Op.FACT, Op.WHO) else previous.refs[:3]
+                refs = _focus(previous)
             elif field == "who":
                 return self._retrieval_plan(replace(base, label="who"), spans, turns)
             elif field == "section":
@@ -371,7 +371,7 @@ class Planner:
             if previous.refs and (not own or _DEICTIC.search(q)) and op in (Op.WHO, Op.FACT):
                 # 「谁牵头?」「这个归哪个部门管?」: about what the last answer showed
                 fld = "who" if op is Op.WHO else ("section" if field else "content")
-                refs = previous.refs[:1] if previous.plan.op in (Op.TASK, Op.FACT, Op.WHO) else previous.refs[:3]
+                refs = _focus(previous)
                 return replace(plan, op=Op.TASK, tasks=refs, field=fld)
             if previous.plan.op in (Op.FACT, Op.WHO, Op.TOPIC) or previous.plan.reason == "year":
                 asks_own = _ASKS.search(q) and base.label in ("who", "topic_section")
@@ -380,6 +380,17 @@ class Planner:
                 return replace(plan, op=op, query=f"{previous.plan.query} {q}", focus=q if len(own) > 2 else f"{previous.plan.focus} {q}",
                                docs=plan.docs or previous.plan.docs)
         return plan
+
+
+def _focus(turn: Turn) -> tuple[Ref, ...]:
+    """What 「这项」「它」 point at in the last answer: its first task (in each notice it cited) after a fact or
+    who question, its first three after a list."""
+    if turn.plan.op in (Op.TASK, Op.FACT, Op.WHO):
+        first: dict[str, Ref] = {}
+        for ref in turn.refs:
+            first.setdefault(ref.doc_id, ref)
+        return tuple(first.values())
+    return turn.refs[:3]
 
 
 def _without(q: str, spans: Sequence[Span]) -> str:
