@@ -203,18 +203,25 @@ class Composer:
 
     def fact_line(self, task: Task, sentence: str) -> Composed:
         units = f"(主办:{'、'.join(task.leads)})" if task.leads else ""
+        if task.leader or task.deadline:
+            units = self.units_line(task)
         return f"“{sentence}”" + self.cite(task) + units
 
     def lead_line(self, task: Task, sentence: str) -> Composed:
         if not task.leads:
             return self.cite(task) + f"没有列出责任单位。原文:“{sentence}”"
         who = f"由{'、'.join(task.leads)}主办" + (f",{'、'.join(task.assists)}协办" if task.assists else "")
+        who += f",责任领导:{task.leader}" if task.leader else ""
         return who + self.cite(task) + f"。原文:“{sentence}”"
 
     # -- plans over the records ---------------------------------------------------------------------------
     def units_line(self, task: Task) -> str:
-        lead = f"主办:{'、'.join(task.leads)}" if task.leads else "未列主办单位"
-        return f"({lead}" + (f";协办:{'、'.join(task.assists)})" if task.assists else ")")
+        """(主办:…;协办:…), with the responsible leader and the deadline where the notice gives them."""
+        parts = [f"主办:{'、'.join(task.leads)}" if task.leads else "未列主办单位"]
+        parts += [f"协办:{'、'.join(task.assists)}"] if task.assists else []
+        parts += [f"责任领导:{task.leader}"] if task.leader else []
+        parts += [f"完成时限:{task.deadline}"] if task.deadline else []
+        return "(" + ";".join(parts) + ")"
 
     def task_list(self, head: str, tasks: Sequence[Task], *, units: bool = True) -> Composed:
         """A heading and every task, numbered, each cited (with its units)."""

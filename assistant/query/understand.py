@@ -94,6 +94,7 @@ class Planner:
         self.tagger = Tagger(self._notices, units, knowledge)
         self.classifier = classifier or OpClassifier(load_bank())
         self._years = {n.year: n.doc_id for n in self._notices if n.year}
+        self._has_leaders = any(t.leader for n in self._notices for t in n.tasks)
 
     # -- entry ----------------------------------------------------------------------------------------------
     def plan(self, question: str, turns: Sequence[Turn] = ()) -> Plan:
@@ -144,7 +145,7 @@ class Planner:
             # 「去年完成了多少?」: the year asked about is not a loaded notice's
             return replace(base, op=Op.REFUSE, reason="year", subject=relative[0],
                            query=_without(base.query, [s for s in spans if s.kind == "relative_year"]))
-        base = replace(base, docs=docs, caveat=self._caveat(spans))
+        base = replace(base, docs=docs or self._docs_of_level(spans), caveat=self._caveat(spans))
         units = tuple(dict.fromkeys(s.value for s in spans if s.kind == "unit"))
         groups = [u for u in units if self._units.units[u].kind == "group"]
         if _SUPERLATIVE.search(q) and (len(units) != 1 or groups):
@@ -199,6 +200,9 @@ class Planner:
             return replace(base, op=Op.REFUSE, reason="creative")
         if label == "advice":
             return replace(base, op=Op.REFUSE, reason="advice")
+        if label == "person" and self._has_leaders and not units:
+            # 「这项工作分管领导是谁?」: the notice names responsible leaders, so retrieval finds the task
+            return self._retrieval_plan(replace(base, label="who"), spans, turns)
         if label == "person":
             return replace(base, op=Op.REFUSE, reason="person")
         if (m := _EACH.search(q)) and not units and base.label in ("fact", "who"):
@@ -223,6 +227,16 @@ class Planner:
                     return (), replace(base, op=Op.REFUSE, reason="year", subject=f"{s.value}年")
                 named.append(self._years[s.value])
         return tuple(dict.fromkeys(named)), None
+
+    def _docs_of_level(self, spans: Sequence[Span]) -> tuple[str, ...]:
+        """「县发改局」「市财政局」: a unit named with its level word means the notices of that level, when notices of
+        several levels are loaded and some are of that one."""
+        levels = {s.text[0] for s in spans if s.kind == "unit" and s.text[:1] in ("区", "市", "县", "省")}
+        by_level = {n.identity.level.value for n in self._notices}
+        if len(levels) != 1 or len(by_level) < 2:
+            return ()
+        level = levels.pop()
+        return tuple(n.doc_id for n in self._notices if n.identity.level.value == level)
 
     def _caveat(self, spans: Sequence[Span]) -> str:
         relative = [s.text for s in spans if s.kind == "relative_year"]
