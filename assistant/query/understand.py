@@ -18,7 +18,6 @@ from .tagger import Span, Tagger, chinese_number, template
 
 _LEAD = re.compile(r"牵头|主办|主责|主抓|带头")
 _ASSIST = re.compile(r"协办|配合|协助|辅助|协同")
-_ANY_ROLE = re.compile(r"负责|承担|涉及|有份|参与")
 _AND = re.compile(r"共同|一起|都(有|参与|负责|在|牵头|主办|协办)|联合|同时|都有份|合作|均")
 _OR = re.compile(r"或者|或是|或")
 _NOT = re.compile(r"不|没|未|除了|除去|排除|以外|之外")
