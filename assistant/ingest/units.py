@@ -64,8 +64,6 @@ def name_rules() -> NameRules:
         raise CorpusError(f"cannot read {RULES.name}: {exc}") from exc
 
 
-# Level words that prefix a unit's name without being part of what people call it (区商务局 -> 商务局).
-LEVEL_PREFIXES = ("区委", "区")
 _ALTERNATE = re.compile(r"^(.+?)\(([^()]{2,})\)$")
 
 
@@ -75,6 +73,20 @@ def _without_prefix(name: str, prefixes: Sequence[str], rules: NameRules) -> str
             rest = name[len(prefix) :]
             return rest if len(rest) >= 3 else ""
     return ""
+
+
+def level_prefix(name: str, rules: NameRules | None = None) -> str:
+    """The level word a unit's name starts with (区商务局 -> 区, 市委宣传部 -> 市委), or "" when it has none or the
+    word only looks like one (市场监管局, 区域…)."""
+    rules = rules or name_rules()
+    if any(name.startswith(w) for w in rules.not_prefixed):
+        return ""
+    return next((p for p in rules.level_prefixes if name.startswith(p) and len(name) - len(p) >= 2), "")
+
+
+def without_level(name: str) -> str:
+    """A unit's name without its level word: 县发改局 -> 发改局; 市场监管局 stays whole."""
+    return name[len(level_prefix(name)) :]
 
 
 def derived_aliases(name: str, places: Sequence[str] = (), rules: NameRules | None = None) -> set[str]:

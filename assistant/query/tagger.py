@@ -16,7 +16,7 @@ import jieba.posseg
 from pypinyin import Style, lazy_pinyin
 
 from ..ingest.knowledge import Knowledge
-from ..ingest.units import UnitDirectory
+from ..ingest.units import UnitDirectory, without_level
 from ..records import Level, Notice
 
 SlotKind = Literal["unit", "task", "ordinal", "last", "section", "year", "relative_year", "place", "unknown_unit",
@@ -105,13 +105,6 @@ def is_slip(typed: str, name: str) -> bool:
         return False
     diffs = [(a, b) for a, b in zip(typed, name, strict=True) if a != b]
     return len(diffs) == 1 and _sound(diffs[0][0]) == _sound(diffs[0][1])
-
-
-def _strip_level(name: str) -> str:
-    for prefix in ("区委", "市委", "县委", "区", "市", "县", "省"):
-        if name.startswith(prefix) and len(name) - len(prefix) >= 2:
-            return name[len(prefix):]
-    return name
 
 
 class Tagger:
@@ -204,7 +197,7 @@ class Tagger:
             for start in range(len(word) - 2):
                 typed = word[start:]
                 target = next((self._aliases[a] for a in self._aliases if is_slip(typed, a)), None)
-                if target and _strip_level(typed) not in real_unit_names():
+                if target and without_level(typed) not in real_unit_names():
                     add(Span(m.start() + start, m.end(), "unit", target, typed, corrected=True))
                     break
             else:
@@ -235,7 +228,7 @@ _NOT_A_NAME = re.compile(r"哪|什么|谁|怎|啥|几|多少|负责|主办|协�
 
 def _looks_like_unit(word: str) -> bool:
     """A real unit's name (体育局, 区民宗局), or a name-shaped word with a unit's ending and no question words."""
-    bare = _strip_level(word)
+    bare = without_level(word)
     if any(bare.endswith(name) for name in real_unit_names()):
         return True
     return bool(_STRONG_SUFFIX.search(word)) and len(bare) >= 3 and not _NOT_A_NAME.search(word)

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from ..ingest.knowledge import Knowledge
 from ..ingest.normalize import normalize_question
-from ..ingest.units import UnitDirectory
+from ..ingest.units import UnitDirectory, level_prefix
 from ..records import Notice, Ref, Role, RoleFilter
 from .classify import OpClassifier, load_bank
 from .plan import Combine, Op, Order, Plan, Rank, Turn
@@ -59,6 +59,7 @@ _FILLER = re.compile(
 
 _NOT_LEAD = re.compile(r"(不是|并非|非|不|没有?)(由其|自己)?(牵头|主办|主责)")
 _NOT_ASSIST = re.compile(r"(不是|并非|非|不|没有?)(协办|配合)")
+_NEGATED = re.compile(r"没有|不是|只有|只列|单独|无")  # 「没有协办单位的任务」 asks about the notice, not the last answer
 
 
 def role_of(q: str) -> RoleFilter:
@@ -155,6 +156,12 @@ class Planner:
                 and (role_of(q) is not None or re.search(r"几|多少", q))):
             # 「它协办了什么?」「其中牵头的有几项?」 after a unit's list: the same units, the role now asked
             return self._units_plan(base, spans, units, turns, count=bool(re.search(r"几|多少", q)))
+        if (previous is not None and previous.op in (Op.TASK, Op.FACT, Op.WHO) and turns[-1].refs and not units
+                and not content(q) and role_of(q) is not None and not _NEGATED.search(q)
+                and not any(s.kind in ("task", "ordinal", "last", "section") for s in spans)):
+            # 「协办单位有哪些?」 after 「江豚公园谁负责?」: the units of what the last answer showed, whatever the
+            # classifier makes of so short a question
+            return self._retrieval_plan(replace(base, label="who"), spans, turns)
         if label in ("units_list", "units_count"):
             return self._units_plan(base, spans, units, turns, count=label == "units_count")
         if label.startswith("rank"):
@@ -202,7 +209,8 @@ class Planner:
         if label == "person" and self._has_leaders and not units:
             # 「这项工作分管领导是谁?」: the notice names responsible leaders, so retrieval finds the task
             return self._retrieval_plan(replace(base, label="who"), spans, turns)
-        if label == "person":
+        if label in ("person", "contact"):
+            # the notices name units and, at most, the leaders responsible: never addresses, telephones or hours
             return replace(base, op=Op.REFUSE, reason="person")
         if (m := _EACH.search(q)) and not units and base.label in ("fact", "who"):
             # 「GDP和社零分别要增长多少」: one question per thing named before 分别
@@ -230,7 +238,7 @@ class Planner:
     def _docs_of_level(self, spans: Sequence[Span]) -> tuple[str, ...]:
         """「县发改局」「市财政局」: a unit named with its level word means the notices of that level, when notices of
         several levels are loaded and some are of that one."""
-        levels = {s.text[0] for s in spans if s.kind == "unit" and s.text[:1] in ("区", "市", "县", "省")}
+        levels = {prefix[0] for s in spans if s.kind == "unit" and (prefix := level_prefix(s.text))}
         by_level = {n.identity.level.value for n in self._notices}
         if len(levels) != 1 or len(by_level) < 2:
             return ()
