@@ -4,20 +4,36 @@ leans on in the conversation (the plans and the references the user saw)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from importlib import resources
 
 from ..ingest.knowledge import Knowledge
 from ..ingest.normalize import normalize_question
 from ..ingest.units import UnitDirectory, level_prefix
+from ..ingest.words import Slot, layout_words
 from ..records import Notice, Ref, Role, RoleFilter
 from .classify import OpClassifier, load_bank
 from .plan import Combine, Op, Order, Plan, Rank, Turn
 from .tagger import Span, Tagger, chinese_number, template
 
-_LEAD = re.compile(r"牵头|主办|主责|主抓|带头")
-_ASSIST = re.compile(r"协办|配合|协助|辅助|协同")
+
+def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The lead and assist words of a question: the notices' own short role words (ingest's layout words) and the
+    words people ask with (data/role_words.json)."""
+    data = json.loads(resources.files("assistant.query").joinpath("data/role_words.json").read_text("utf-8"))
+    words = layout_words()
+    patterns = []
+    for slot in (Slot.LEAD, Slot.ASSIST):
+        own = {w for w, s in (*words.labels, *words.suffixes) if s is slot and len(w) == 2}
+        found = sorted((own | set(data[slot.value])) - set(data["not_a_role"]), key=lambda w: (-len(w), w))
+        patterns.append(re.compile("|".join(map(re.escape, found))))
+    return patterns[0], patterns[1]
+
+
+_LEAD, _ASSIST = _role_patterns()
 _AND = re.compile(r"共同|一起|都(有|参与|负责|在|牵头|主办|协办)|联合|同时|都有份|合作|均")
 _OR = re.compile(r"或者|或是|或")
 _NOT = re.compile(r"不|没|未|除了|除去|排除|以外|之外")
@@ -57,8 +73,8 @@ _FILLER = re.compile(
 )
 
 
-_NOT_LEAD = re.compile(r"(不是|并非|非|不|没有?)(由其|自己)?(牵头|主办|主责)")
-_NOT_ASSIST = re.compile(r"(不是|并非|非|不|没有?)(协办|配合)")
+_NOT_LEAD = re.compile(rf"(不是|并非|非|不|没有?)(由其|自己)?({_LEAD.pattern})")
+_NOT_ASSIST = re.compile(rf"(不是|并非|非|不|没有?)({_ASSIST.pattern})")
 _NEGATED = re.compile(r"没有|不是|只有|只列|单独|无")  # 「没有协办单位的任务」 asks about the notice, not the last answer
 
 
