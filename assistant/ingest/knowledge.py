@@ -29,7 +29,8 @@ class Knowledge:
     unit_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     group_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # section number -> words that name it (「民生保障」 for the part titled 「…全面展现民生保障新作为」)
-    section_words: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    # (notice, part number) -> words of that part's title people use for it
+    section_words: Mapping[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
     # (regular expression of everyday words, the notice's own words for them)
     everyday: tuple[tuple[str, str], ...] = ()
     # names of the notice's own place and of the places above it, as they prefix unit names (鼓楼, 南京)
@@ -73,7 +74,7 @@ def parse_knowledge(data: Any, notice: Notice, where: str) -> Knowledge:
     if unknown:
         raise CorpusError(f"{where}: unknown key(s) {', '.join(unknown)}")
 
-    sections: dict[int, tuple[str, ...]] = {}
+    sections: dict[tuple[str, int], tuple[str, ...]] = {}
     for key, words in dict(data.get("section_words", {})).items():
         if not str(key).isdigit() or not 1 <= int(key) <= len(notice.sections):
             raise CorpusError(f"{where}: section_words key {key!r} is not a section of this notice")
@@ -81,12 +82,13 @@ def parse_knowledge(data: Any, notice: Notice, where: str) -> Knowledge:
         for word in _strings(words, f"{where} section_words[{key}]"):
             if word not in title:
                 raise CorpusError(f"{where}: section word {word!r} is not in the title of section {key} ({title})")
-        sections[int(key)] = tuple(words)
+        sections[(notice.doc_id, int(key))] = tuple(words)
     # other names people give a part (「政府自身建设」 for 「…树立有为政府新形象」): only the part must exist
     for key, words in dict(data.get("section_aliases", {})).items():
         if not str(key).isdigit() or not 1 <= int(key) <= len(notice.sections):
             raise CorpusError(f"{where}: section_aliases key {key!r} is not a section of this notice")
-        sections[int(key)] = (*sections.get(int(key), ()), *_strings(words, f"{where} section_aliases[{key}]"))
+        part = (notice.doc_id, int(key))
+        sections[part] = (*sections.get(part, ()), *_strings(words, f"{where} section_aliases[{key}]"))
 
     everyday = []
     for i, entry in enumerate(data.get("everyday", [])):

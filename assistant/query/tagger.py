@@ -134,10 +134,8 @@ class Tagger:
                 pairs = {a + b for a, b in zip(words, words[1:], strict=False) if len(a + b) >= 4}
                 pairs |= {w for w in words if len(w) >= 4}
                 found += [(p, section.number, notice.doc_id) for p in pairs]
-            if notice is self._notices[0]:
-                # the knowledge files' section words (checked against the titles at load)
-                for number, aliases in knowledge.section_words.items():
-                    found += [(w, number, notice.doc_id) for w in aliases]
+        # the knowledge files' section words, each file's for its own notice (checked against the titles at load)
+        found += [(w, number, doc) for (doc, number), aliases in knowledge.section_words.items() for w in aliases]
         return sorted(set(found), key=lambda f: -len(f[0]))
 
     def section_by_title(self, q: str) -> tuple[int, ...]:

@@ -22,7 +22,7 @@ SEED = "000_d657d27eca61cd1c"
 def test_the_seed_knowledge_file_loads_and_fits_its_notice() -> None:
     knowledge = Corpus.load(CORPUS).knowledge
     assert knowledge.unit_aliases["区商务局"] == ("商务局",)
-    assert knowledge.section_words[6][-1] == "政府自身建设"  # an alias of the part, beside its title words
+    assert knowledge.section_words[(SEED, 6)][-1] == "政府自身建设"  # an alias of the part, beside its title words
     assert knowledge.example_units == ("区商务局", "区教育局")
     assert any("停车泊位" in words for _, words in knowledge.everyday)
 
