@@ -63,6 +63,7 @@ class Span:
     value: str  # unit name, task number, section number, year, place, doc id
     text: str  # the words as written
     corrected: bool = False  # a unit name understood through a slip (商物局 -> 区商务局)
+    doc: str = ""  # the notice a part named by its title words belongs to
 
 
 @lru_cache(maxsize=1)
@@ -155,7 +156,11 @@ class Tagger:
             return all(end <= s.start or start >= s.end for s in spans)
 
         def add(span: Span) -> None:
-            if free(span.start, span.end):
+            # the same words may name a part of each of several notices: one span for each
+            # (when it is the same part number: a plan's parts are numbers, read in each notice in scope)
+            twin = span.kind == "section" and any((s.start, s.end, s.kind, s.value) == (span.start, span.end, "section", span.value)
+                                                  for s in spans)
+            if free(span.start, span.end) or twin:
                 spans.append(span)
 
         for m in _TITLE.finditer(q):
@@ -179,9 +184,9 @@ class Tagger:
             add(Span(m.start(), m.end(), "relative_year", m.group(0), m.group(0)))
         self._tag_slips(q, spans, add)
         self._tag_places(q, free, add)
-        for words, number, _doc in self._section_words:
+        for words, number, doc in self._section_words:
             for m in re.finditer(re.escape(words), q):
-                add(Span(m.start(), m.end(), "section", str(number), words))
+                add(Span(m.start(), m.end(), "section", str(number), words, doc=doc))
         return sorted(spans, key=lambda s: s.start)
 
     def _tag_slips(self, q: str, spans: list[Span], add: Callable[[Span], None]) -> None:

@@ -161,7 +161,8 @@ class Planner:
             # 「去年完成了多少?」: the year asked about is not a loaded notice's
             return replace(base, op=Op.REFUSE, reason="year", subject=relative[0],
                            query=_without(base.query, [s for s in spans if s.kind == "relative_year"]))
-        base = replace(base, docs=docs or self._docs_of_level(spans), caveat=self._caveat(spans))
+        base = replace(base, docs=docs or self._docs_of_sections(spans) or self._docs_of_level(spans),
+                       caveat=self._caveat(spans))
         units = tuple(dict.fromkeys(s.value for s in spans if s.kind == "unit"))
         groups = [u for u in units if self._units.units[u].kind == "group"]
         if _SUPERLATIVE.search(q) and (len(units) != 1 or groups):
@@ -250,6 +251,14 @@ class Planner:
                     return (), replace(base, op=Op.REFUSE, reason="year", subject=f"{s.value}年")
                 named.append(self._years[s.value])
         return tuple(dict.fromkeys(named)), None
+
+    def _docs_of_sections(self, spans: Sequence[Span]) -> tuple[str, ...]:
+        """A part named by its title words (「科技创新那部分」) means the notices whose titles hold those words; a
+        part named by number (第二部分) means every notice's."""
+        named = [s for s in spans if s.kind == "section"]
+        if not named or len(self._notices) < 2 or any(not s.doc for s in named):
+            return ()
+        return tuple(dict.fromkeys(s.doc for s in named))
 
     def _docs_of_level(self, spans: Sequence[Span]) -> tuple[str, ...]:
         """「县发改局」「市财政局」: a unit named with its level word means the notices of that level, when notices of

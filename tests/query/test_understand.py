@@ -305,3 +305,31 @@ def test_invalid_input(planner: Planner, question: str) -> None:
 
 def test_a_numeral_inside_a_word_is_not_a_task(planner: Planner) -> None:
     assert planner.plan("目标任务一共拆成了几条").op is Op.COUNT
+
+
+@pytest.fixture(scope="module")
+def with_layouts(tmp_path_factory: pytest.TempPathFactory) -> Planner:
+    """The seed beside the made-up notices of other layouts (tests/fixtures/layouts), parsed for real."""
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    corpus_dir = tmp_path_factory.mktemp("seed_and_layouts")
+    for path in [*(root / "corpus").glob(f"{DOC}.*"), *(root / "tests" / "fixtures" / "layouts").iterdir()]:
+        shutil.copy(path, corpus_dir)
+    corpus = Corpus.load(corpus_dir)
+    return Planner(corpus.notices, UnitDirectory(corpus.notices, corpus.knowledge), corpus.knowledge, 500)
+
+
+def test_a_part_named_by_its_title_words_means_that_notices_part(with_layouts: Planner) -> None:
+    # 「创新动能」 is in the title of the seed's second part only; 「第二部分」 is every notice's second part
+    check(with_layouts.plan("创新动能那部分有哪些任务?"), Op.SECTION, sections=(2,), docs=(DOC,))
+    check(with_layouts.plan("第二部分有哪些任务?"), Op.SECTION, sections=(2,), docs=())
+
+
+def test_a_level_word_picks_the_notices_of_that_level_and_a_look_alike_does_not(with_layouts: Planner) -> None:
+    # 市场监管局 starts with 市 without being a city's unit: it is every notice's 市场监管局
+    assert with_layouts.plan("市场监管局都负责哪些工作?").docs == ()
+    cities = with_layouts.plan("市市场监管局负责哪些工作?").docs
+    levels = {n.doc_id: n.identity.level.value for n in with_layouts._notices}
+    assert cities and {levels[d] for d in cities} == {"市"} and len(cities) < len(levels)
