@@ -32,9 +32,8 @@ def _cited(escaped: str, targets: Mapping[str, tuple[str, int]]) -> str:
         target = targets.get(html.unescape(m.group(0)))
         if target is None:
             return f'<span class="cite">{m.group(0)}</span>'
-        doc, number = target
-        return (f'<span class="cite cite-link" role="button" tabindex="0" data-doc="{escape_text(doc)}" '
-                f'data-task="{number}" title="查看{m.group(0)}原文">{m.group(0)}</span>')
+        # the page's script opens the source whose summary starts with this mark (the Chatbot keeps no data-)
+        return f'<span class="cite cite-link" role="button" tabindex="0" title="查看{m.group(0)}原文">{m.group(0)}</span>'
 
     return MARK.sub(wrap, escaped)
 

@@ -59,13 +59,16 @@ _STATUS: dict[str, int] = {Route.INVALID: 400, Route.RATE_LIMITED: 429, Route.ER
 CSS = """
 :root { --qa-cite: #1d4ed8; --qa-src-bg: #f1f5f9; --qa-src-fg: #0f172a; --qa-meta: #334155; --qa-rule: #64748b;
   --qa-ref-bg: #fff7ed; --qa-ref-fg: #7c2d12; --qa-ref-line: #d97706; --qa-wait-bg: #eff6ff; --qa-wait-fg: #1e3a8a;
-  --qa-note-bg: #fffbeb; --qa-note-fg: #92400e; --qa-muted: #475569; --qa-over: #b91c1c; }
+  --qa-note-bg: #fffbeb; --qa-note-fg: #92400e; --qa-muted: #475569; --qa-over: #b91c1c; --qa-tab: #c2410c; }
 .dark { --qa-cite: #93c5fd; --qa-src-bg: #1e293b; --qa-src-fg: #f1f5f9; --qa-meta: #cbd5e1; --qa-rule: #94a3b8;
   --qa-ref-bg: #431407; --qa-ref-fg: #fed7aa; --qa-ref-line: #f59e0b; --qa-wait-bg: #172554; --qa-wait-fg: #dbeafe;
-  --qa-note-bg: #451a03; --qa-note-fg: #fde68a; --qa-muted: #cbd5e1; --qa-over: #fca5a5; }
+  --qa-note-bg: #451a03; --qa-note-fg: #fde68a; --qa-muted: #cbd5e1; --qa-over: #fca5a5; --qa-tab: #fb923c; }
 .app-header h1 { margin-bottom: 0.2em; }
 .app-header p, .app-header li { color: var(--qa-muted) !important; margin-top: 0; }
 .app-header .notices { margin: 4px 0 0; padding-left: 1.2em; font-size: 0.9em; }
+#chatbot .prose { opacity: 1 !important; }  /* Gradio fades bot messages to 0.8: text then falls below 4.5:1 */
+#followups button { white-space: normal; }
+button[role="tab"].selected { color: var(--qa-tab) !important; }
 #chatbot .answer .cite { color: var(--qa-cite) !important; font-weight: 600; white-space: nowrap; }
 #chatbot .answer .cite-link { cursor: pointer; text-decoration: underline dotted; text-underline-offset: 3px; }
 #chatbot .answer .pending { color: var(--qa-muted) !important; }
@@ -139,8 +142,10 @@ HEAD = """
   window.qaCount = count;
   const openSource = (cite) => {
     const answer = cite.closest(".answer");
+    // the sanitizer drops data- attributes: a source is found by its summary, which starts with the same mark
+    const mark = cite.textContent.trim();
     const source = answer && [...answer.querySelectorAll("details.source")].find(
-      (d) => d.dataset.task === cite.dataset.task && d.dataset.doc === cite.dataset.doc);
+      (d) => d.querySelector("summary").textContent.trim().startsWith(mark));
     if (!source) return;
     source.open = true;
     source.classList.add("flash");
