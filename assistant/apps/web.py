@@ -29,7 +29,7 @@ from .followups import MAX_FOLLOWUPS, followups
 from .logfiles import JsonLines
 from .privacy import bounded, mask
 from .protection import AuditLog, ClientAddress, FairLimiter, RateLimiter, SeenOnce, rate_limited_text
-from .render import format_answer_html, format_question, render_answer, section_labels, stream_prefixes
+from .render import escape_text, format_answer_html, format_question, render_answer, section_labels, stream_prefixes
 from .units_table import TABLE_HEADERS, filter_units, unit_table, write_csv
 from .workdir import make_work_dir
 
@@ -123,6 +123,14 @@ HEAD = """
     "Undo": "撤销", "Edit": "编辑", "Share": "分享", "Copy conversation": "复制整段对话"};
   const localise = () => {
     if (document.documentElement.lang !== "zh-CN") document.documentElement.lang = "zh-CN";
+    // Gradio names a label-less textarea by its whole <label> (「输入问题 发送」): give it its own name
+    const box = document.querySelector("#question textarea");
+    if (box && box.getAttribute("aria-label") !== "输入问题") box.setAttribute("aria-label", "输入问题");
+    const TITLES = {"Info": "提示", "Warning": "注意", "Error": "错误", "info": "提示", "warning": "注意", "error": "错误"};
+    for (const el of document.querySelectorAll(".toast-title")) {  // Gradio titles its toasts in the browser's locale
+      const title = TITLES[el.textContent.trim()];
+      if (title) el.textContent = title;
+    }
     for (const el of document.querySelectorAll("button[aria-label], [role=button][aria-label]")) {
       const name = NAMES[el.getAttribute("aria-label")];
       if (name) el.setAttribute("aria-label", name);
@@ -420,12 +428,13 @@ def build_app(
         shown = text if len(text) <= max_chars * _RAW_LIMIT_FACTOR else text[: max_chars * _RAW_LIMIT_FACTOR] + "…"
         messages = [*conv.messages, {"role": "user", "content": format_question(shown)}]
         # what the chat shows if the reader stops this answer (the stop handler reads it from the state)
-        stopped = Conversation(conv.questions, (*messages, {"role": "assistant", "content": render_answer(STOPPED)}),
-                               conv.turns)
+        note = f'<div class="answer stopped">{escape_text(STOPPED)}</div>'
+        stopped = Conversation(conv.questions, (*messages, {"role": "assistant", "content": note}), conv.turns)
         messages.append({"role": "assistant", "content": render_answer("", pending=True)})
         # a too-long question stays in the input box, to be shortened: nothing the reader typed is lost
-        yield (messages, stopped, gr.update(value=gr.skip() if too_long else "", submit_btn=False, stop_btn=STOP),
-               *hidden)
+        box = gr.update(submit_btn=False, stop_btn=STOP) if too_long else gr.update(value="", submit_btn=False,
+                                                                                     stop_btn=STOP)
+        yield messages, stopped, box, *hidden
         written = ""
         if wait:
             answer = Answer(text=rate_limited_text(wait), refused=True, route=Route.RATE_LIMITED)
@@ -620,8 +629,9 @@ def build_app(
             asked.append(button.click(respond, [button, state], outputs, api_visibility="private",
                                       show_progress="hidden"))
         # Gradio's hint says dicts, but it takes the events themselves (as its own ChatInterface passes them)
-        question.stop(stop, [state], [chatbot, question, *followup_buttons], cancels=asked,  # type: ignore[arg-type]
-                      api_visibility="private", queue=False)
+        # cancel first, then show the chat as it was: a late piece of the stopped answer cannot overwrite it
+        question.stop(None, None, None, cancels=asked, api_visibility="private", queue=False).then(  # type: ignore[arg-type]
+            stop, [state], [chatbot, question, *followup_buttons], api_visibility="private", queue=False)
         clear_button.click(clear, None, outputs, api_visibility="private", queue=False)
         chatbot.clear(clear, None, outputs, api_visibility="private", queue=False)
         chatbot.like(feedback, [state], None, api_visibility="private")

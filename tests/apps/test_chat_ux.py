@@ -311,7 +311,7 @@ def test_follow_ups_are_offered_and_answered(open_chat: Any) -> None:
     buttons.first.wait_for(state="visible")
     offered = [b.inner_text() for b in buttons.all()]
     assert 2 <= len(offered) <= 3 and "其中哪些是协办的?" in offered, offered
-    cited = chat.page.locator("#chatbot .answer").last.locator(".source-meta").all_inner_texts()
+    cited = chat.page.locator("#chatbot .answer").last.locator(".source-meta").all_text_contents()
     assert any(q.removesuffix("还负责哪些任务?") in " ".join(cited) for q in offered if "还负责" in q)
     before = page.locator("#chatbot .answer").count()
     page.get_by_role("button", name="其中哪些是协办的?").click()
