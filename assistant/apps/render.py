@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ..answer.compose import MARK, Mark, plain_mark
@@ -17,6 +18,52 @@ def escape_text(text: str) -> str:
     first blank line, so a single line is shown exactly as built here (no Markdown, no raw HTML).
     """
     return html.escape(text, quote=True).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+# a numbered line of a composed list (「1. 扩大消费【任务2】」) or a bulleted one (「- …」, 「• …」)
+_NUMBERED = re.compile(r"^(\d+)[.、]\s*(.+)$")
+_BULLET = re.compile(r"^[-•·]\s+(.+)$")
+
+
+def _cited(escaped: str, targets: Mapping[str, tuple[str, int]]) -> str:
+    """Escaped text with each citation mark wrapped; a mark of a shown source opens it when clicked."""
+
+    def wrap(m: re.Match[str]) -> str:
+        target = targets.get(html.unescape(m.group(0)))
+        if target is None:
+            return f'<span class="cite">{m.group(0)}</span>'
+        # the page's script opens the source whose summary starts with this mark (the Chatbot keeps no data-)
+        return f'<span class="cite cite-link" role="button" tabindex="0" title="查看{m.group(0)}原文">{m.group(0)}</span>'
+
+    return MARK.sub(wrap, escaped)
+
+
+def text_html(text: str, targets: Mapping[str, tuple[str, int]] | None = None) -> str:
+    """An answer's text as inert HTML on one line: runs of numbered or bulleted lines become real lists
+    (<ol>/<ul> with <li>), other lines are joined with <br>, citation marks are wrapped."""
+    out: list[str] = []
+    kind = ""  # the list being built: "ol", "ul" or ""
+    for line in text.replace("\r\n", "\n").split("\n"):
+        numbered, bullet = _NUMBERED.match(line.strip()), _BULLET.match(line.strip())
+        want = "ol" if numbered else "ul" if bullet else ""
+        if kind and want != kind:
+            out.append(f"</{kind}>")
+            kind = ""
+        if want and not kind:
+            start = int(numbered.group(1)) if numbered else 1
+            out.append(f'<ol start="{start}">' if want == "ol" and start != 1 else f"<{want}>")
+            kind = want
+        item = numbered.group(2) if numbered else bullet.group(1) if bullet else line
+        body = _cited(escape_text(item), targets or {})
+        if want:
+            out.append(f"<li>{body}</li>")
+        else:
+            if out and not out[-1].endswith(("</ol>", "</ul>")):
+                out.append("<br>")
+            out.append(body)
+    if kind:
+        out.append(f"</{kind}>")
+    return "".join(out)
 
 
 def format_question(question: str) -> str:
@@ -53,6 +100,9 @@ def sources_html(sources: Sequence[Task], labels: Mapping[tuple[str, int], str],
     return f'<div class="sources">{head}{"".join(items)}</div>'
 
 
+COPY_BUTTON = '<button type="button" class="copy-answer" aria-label="复制回答">复制回答</button>'
+
+
 def render_answer(
     text: str,
     *,
@@ -63,8 +113,11 @@ def render_answer(
     mark: Mark = plain_mark,
     pending: bool = False,
 ) -> str:
-    """An answer (or a streamed prefix of one) as the Chatbot's HTML; refusals get their own look, no sources."""
-    body = MARK.sub(lambda m: f'<span class="cite">{m.group(0)}</span>', escape_text(text))
+    """An answer (or a streamed prefix of one) as the Chatbot's HTML; refusals get their own look, no sources.
+
+    A finished answer has a copy button, and the citation marks of its sources open them (see web.py's script)."""
+    targets = {mark(t): (t.doc_id, t.number) for t in sources} if not pending and not refused else {}
+    body = text_html(text, targets)
     if pending:
         body += '<span class="pending">▍</span>' if text else '<span class="pending">正在查找通知原文…</span>'
     if route == "rate_limited":  # not a refusal of the question: the reader only has to wait
@@ -72,7 +125,7 @@ def render_answer(
     if refused:
         head = "请修改问题" if route == "invalid" else "无法回答"
         return f'<div class="answer refusal"><div class="refusal-head">⚠ {head}</div>{body}</div>'
-    extra = "" if pending else sources_html(sources, labels or {}, mark)
+    extra = "" if pending else sources_html(sources, labels or {}, mark) + COPY_BUTTON
     return f'<div class="answer">{body}{extra}</div>'
 
 

@@ -81,7 +81,8 @@ def test_answer_marks_citations_and_lists_sources(assistant: Assistant) -> None:
     assert answer.citations == COMMERCE
     shown = format_answer_html(answer, section_labels(assistant.notices))
     assert "\n" not in shown
-    assert shown.count('<span class="cite">【任务') == answer.text.count("【任务")
+    assert shown.count('<span class="cite cite-link" role="button" tabindex="0"') == answer.text.count("【任务")
+    assert shown.count("<li>") == len(COMMERCE)  # the numbered lines are a real list
     assert shown.count("<details") == len(COMMERCE)
     for task in answer.sources:
         assert f'data-task="{task.number}"' in shown

@@ -199,7 +199,7 @@ def test_displays_name_the_document(two: Assistant) -> None:
     answer = two.answer("区商务局负责哪些任务?")
     shown = format_answer_html(answer, section_labels(two.notices), two.citer.mark)
     assert "<summary>【《2025年区政府主要工作目标任务分解落实方案》任务1】" in shown
-    assert '<span class="cite">【《2025年区政府主要工作目标任务分解落实方案》任务4】</span>' in shown
+    assert '>【《2025年区政府主要工作目标任务分解落实方案》任务4】</span>' in shown
     listed = render_sources(answer, two.citer.mark)
     assert "【《2025年区政府主要工作目标任务分解落实方案》任务1】" in listed
     assert "\n【任务1】" not in listed
