@@ -321,12 +321,15 @@ class Assistant:
         if WHEN_ASK.search(plan.question) and not any(TIME_SAID.search(q) for _, q in quoted):
             # a "when" the notice does not answer: say so plainly, then what it does say
             lines = [self.compose.no_time(self._by_id[picked[0].task.doc_id])]
-        elif MONEY_ASK.search(plan.question) and not any(MONEY_SAID.search(q) for _, q in quoted):
-            lines = ["通知没有写明具体金额或收费标准。相关内容:"]
+        unstated = False
+        if not WHEN_ASK.search(plan.question) and MONEY_ASK.search(plan.question) and not any(MONEY_SAID.search(q) for _, q in quoted):
+            # a price or a subsidy the notice does not state is a question it does not answer: said, and marked
+            # refused, with what it does say about the subject
+            lines, unstated = ["通知没有写明具体金额或收费标准。相关内容:"], True
         if plan.caveat:
             lines = [plan.caveat, *[line for line in lines if line != "根据通知:"]]
         lines += [self.compose.fact_line(task, sentence) for task, sentence in quoted]
-        return self._finish(_join(lines, "\n"), Route.FACT, ranked=ranked)
+        return self._finish(_join(lines, "\n"), Route.FACT, ranked=ranked, refused=unstated)
 
     def _topic(self, plan: Plan) -> Answer:
         """Every task about a topic: each task in scope is scored, none is cut at top-k."""
@@ -372,10 +375,13 @@ class Assistant:
     def _title(self) -> str:
         return "》《".join(n.plan_title or n.meta.title for n in self.notices)
 
-    def _finish(self, composed: Composed, route: Route, ranked: Sequence[Task] = ()) -> Answer:
+    def _finish(self, composed: Composed, route: Route, ranked: Sequence[Task] = (), *, refused: bool = False) -> Answer:
+        """An answer from composed text; ``refused`` marks one that says the notices do not give what was asked,
+        while still citing what they do say about it."""
         refs = tuple(dict.fromkeys(composed.refs))
         return Answer(
             text=composed.text,
+            refused=refused,
             refs=refs,
             retrieved=tuple(t.ref for t in ranked),
             route=route,
