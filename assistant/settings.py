@@ -94,6 +94,15 @@ class Settings:
     # for a request from one of them, the rate limit keys on the client in X-Forwarded-For instead of the proxy.
     trusted_proxies: str = ""
 
+    # The web app's 评测 tab and its /evaluate endpoint: None = on when a login is configured or the app listens on
+    # loopback, off otherwise; True/False (ASSISTANT_WEB_EVAL=on|off) override. A run with an LLM generator
+    # configured uses the model only when web_eval_generator allows it (else the extractive answers are scored);
+    # uploads hold at most web_eval_max_rows questions and web_eval_max_bytes bytes.
+    web_eval: bool | None = None
+    web_eval_generator: bool = False
+    web_eval_max_rows: int = 2000
+    web_eval_max_bytes: int = 2_000_000
+
     # A Chroma server (`chroma run`) instead of the embedded store when chroma_host is set (CHROMA_HOST/CHROMA_PORT).
     chroma_host: str = ""
     chroma_port: int = 8000
@@ -119,7 +128,7 @@ class Settings:
             value = getattr(self, name)
             if value < 0:
                 raise ConfigError(f"{name} must be 0 or more, got {value}")
-        for name in ("rate_limit_burst", "log_max_bytes"):
+        for name in ("rate_limit_burst", "log_max_bytes", "web_eval_max_rows", "web_eval_max_bytes"):
             value = getattr(self, name)
             if value <= 0:
                 raise ConfigError(f"{name} must be greater than 0, got {value}")
@@ -200,6 +209,8 @@ class Settings:
             "retention_days": "ASSISTANT_RETENTION_DAYS",
             "web_concurrency": "ASSISTANT_WEB_CONCURRENCY",
             "max_new_tokens": "ASSISTANT_MAX_NEW_TOKENS",
+            "web_eval_max_rows": "ASSISTANT_WEB_EVAL_MAX_ROWS",
+            "web_eval_max_bytes": "ASSISTANT_WEB_EVAL_MAX_BYTES",
         }
         for key, var in ints.items():
             if env.get(var):
@@ -215,13 +226,19 @@ class Settings:
         flags = {"rewrite_followups": "ASSISTANT_REWRITE_FOLLOWUPS",
                  "audit_client_address": "ASSISTANT_AUDIT_CLIENT_ADDRESS",
                  "audit_log": "ASSISTANT_AUDIT_LOG",
-                 "keep_feedback": "ASSISTANT_FEEDBACK"}
+                 "keep_feedback": "ASSISTANT_FEEDBACK",
+                 "web_eval_generator": "ASSISTANT_WEB_EVAL_GENERATOR"}
         for key, var in flags.items():
             flag = env.get(var)
             if flag is not None:
                 if flag.strip().lower() not in _TRUE | _FALSE:
                     raise ConfigError(f"{var} must be true or false, got {flag!r}")
                 values[key] = flag.strip().lower() in _TRUE
+        web_eval = env.get("ASSISTANT_WEB_EVAL")
+        if web_eval is not None and web_eval.strip():
+            if web_eval.strip().lower() not in (_TRUE | _FALSE) - {""}:
+                raise ConfigError(f"ASSISTANT_WEB_EVAL must be on or off, got {web_eval!r}")
+            values["web_eval"] = web_eval.strip().lower() in _TRUE
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 

@@ -25,6 +25,7 @@ from ..pipeline import Assistant
 from ..query.routes import Route
 from ..records import Answer
 from ..settings import Settings
+from .evaluate import eval_enabled, evaluation_tab, upload_limit
 from .followups import MAX_FOLLOWUPS, followups
 from .logfiles import JsonLines
 from .privacy import bounded, mask
@@ -355,8 +356,8 @@ def launch_kwargs(settings: Settings) -> dict[str, Any]:
         "mcp_server": False,
         "ssr_mode": False,
         "share": False,
-        # nothing on these pages takes a file: any upload is refused before a byte is stored
-        "max_file_size": 0,
+        # only the 评测 tab takes a file: without it any upload is refused before a byte is stored
+        "max_file_size": upload_limit(settings),
         "blocked_paths": [str(settings.index_dir), str(settings.feedback_path.parent), str(settings.corpus_dir),
                           str(settings.audit_path.parent)],
     }
@@ -622,6 +623,8 @@ def build_app(
                     elem_id="unit-table",
                 )
                 download = gr.DownloadButton("下载 CSV", value=str(write_csv(rows, files)), elem_id="download-csv")
+            if eval_enabled(settings):
+                evaluation_tab(assistant, settings, files)
 
         outputs = [chatbot, state, question, *followup_buttons]
         asked = [question.submit(respond, [question, state], outputs, api_visibility="private", show_progress="hidden")]

@@ -1,4 +1,4 @@
-"""Evaluation harness: `python -m assistant.eval QUESTIONS.jsonl --output REPORT.json [--compare] [--check-floors F]`.
+"""Evaluation harness: `python -m assistant.eval QUESTIONS.jsonl|.csv|.xlsx --output REPORT.json [--compare] [--check-floors F]`.
 
 Runs every question through the assistant (earlier turns of `history` first, in one session), scores the answers
 with the metrics defined in `assistant.eval.metrics`, prints a summary table, and writes the JSON report, a
@@ -34,6 +34,7 @@ from .report import (
     write_reports,
 )
 from .systems import SYSTEMS, assistant_system, baseline_system, generation_summary, retrieval_system, run_system
+from .tables import TABLE_SUFFIXES, read_question_file, resolve_titles
 
 if TYPE_CHECKING:
     from ..answer.generation import GenerationStats
@@ -44,7 +45,8 @@ DEFAULT_REPORT_DIR = Path("eval/reports")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant eval", description="Evaluate the assistant on a question set.")
-    parser.add_argument("questions", type=Path, help="JSON Lines file, one question per line")
+    parser.add_argument("questions", type=Path,
+                        help="JSON Lines file, one question per line, or a CSV/XLSX sheet (see eval/README.md)")
     parser.add_argument("--output", type=Path, default=None, help="the JSON report (default: REPORT_DIR/report.json)")
     parser.add_argument("--report-dir", type=Path, default=DEFAULT_REPORT_DIR,
                         help="folder for report.md and the chart (default: eval/reports)")
@@ -85,11 +87,50 @@ def evaluate(assistant: Assistant, questions: Sequence[Question], systems: Seque
     return out
 
 
+def report_json(main_eval: Evaluation, assistant: Assistant, questions_file: str, errors: Sequence[str],
+                stats: dict[str, GenerationStats], compared: Sequence[Evaluation] = ()) -> dict[str, Any]:
+    """The JSON report of one evaluation (what `--output` writes and the web app's `/evaluate` returns)."""
+    settings = assistant.settings
+    report: dict[str, Any] = {
+        "system": "assistant",
+        "questions_file": questions_file,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "settings": {"embedding_id": settings.embedding_id, "candidates": settings.candidates, "rrf_k": settings.rrf_k},
+        "notes": list(NOTES),
+        "summary": main_eval.summary_json(),
+        "results": main_eval.results_json(),
+        "wrong": main_eval.wrong(),
+        "errors": list(errors),
+    }
+    generation = assistant.generation
+    if generation.uses_model:
+        report["settings"]["generator"] = generation.generator.name
+        report["settings"]["rewrite_followups"] = generation.rewrite_followups
+        report["generation"] = generation_summary(stats, generation.generator.name)
+        for row in report["results"]:
+            s = stats.get(row["id"])
+            if s is not None and s.called:
+                row["generation"] = {"ttft_ms": round(s.ttft_s * 1000, 1) if s.ttft_s is not None else None,
+                                     "seconds": round(s.gen_s, 3), "tokens": s.tokens, "fallback": s.fallback,
+                                     "removed_citations": list(s.removed), "rewritten": s.rewritten}
+    if compared:
+        report["comparison"] = {
+            "notes": list(COMPARE_NOTES),
+            "systems": {ev.system: {"overall": ev.overall.to_json(),
+                                    **({"department": ev.by_type["department"].to_json()}
+                                       if "department" in ev.by_type else {})} for ev in compared},
+        }
+    return report
+
+
 def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
     """Command-line entry point; `settings` comes from `assistant eval` (its global options), else the environment."""
     args = build_parser().parse_args(argv)
     try:
-        questions, errors = load_questions(args.questions)
+        if args.questions.suffix.lower() in TABLE_SUFFIXES:
+            questions, errors = read_question_file(args.questions)
+        else:
+            questions, errors = load_questions(args.questions)
         floors = load_floors(args.check_floors) if args.check_floors else None
     except InputError as exc:
         _say(f"error: {exc}")
@@ -113,7 +154,9 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     except AssistantError as exc:
         _say(f"error: {exc}")
         return 2
+    questions, title_errors = resolve_titles(questions, assistant.notices)
     questions, gold_errors = resolve_gold(questions, assistant.notices)
+    gold_errors = title_errors + gold_errors
     for error in gold_errors:
         _say(error)
     errors += gold_errors
@@ -123,35 +166,7 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     evaluations = evaluate(assistant, questions, SYSTEMS if args.compare else ("assistant",), errors, stats)
     main_eval = evaluations["assistant"]
     compared = [evaluations[s] for s in SYSTEMS if s in evaluations] if args.compare else []
-    report: dict[str, Any] = {
-        "system": "assistant",
-        "questions_file": str(args.questions),
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "settings": {"embedding_id": settings.embedding_id, "candidates": settings.candidates, "rrf_k": settings.rrf_k},
-        "notes": list(NOTES),
-        "summary": main_eval.summary_json(),
-        "results": main_eval.results_json(),
-        "wrong": main_eval.wrong(),
-        "errors": errors,
-    }
-    generation = assistant.generation
-    if generation.uses_model:
-        report["settings"]["generator"] = generation.generator.name
-        report["settings"]["rewrite_followups"] = generation.rewrite_followups
-        report["generation"] = generation_summary(stats, generation.generator.name)
-        for row in report["results"]:
-            s = stats.get(row["id"])
-            if s is not None and s.called:
-                row["generation"] = {"ttft_ms": round(s.ttft_s * 1000, 1) if s.ttft_s is not None else None,
-                                     "seconds": round(s.gen_s, 3), "tokens": s.tokens, "fallback": s.fallback,
-                                     "removed_citations": list(s.removed), "rewritten": s.rewritten}
-    if compared:
-        report["comparison"] = {
-            "notes": list(COMPARE_NOTES),
-            "systems": {ev.system: {"overall": ev.overall.to_json(),
-                                    **({"department": ev.by_type["department"].to_json()}
-                                       if "department" in ev.by_type else {})} for ev in compared},
-        }
+    report = report_json(main_eval, assistant, str(args.questions), errors, stats, compared)
     failures: list[str] = []
     if floors is not None:
         failures = check_floors(main_eval.overall, main_eval.by_type, floors)

@@ -225,3 +225,67 @@ def write_reports(report: dict[str, Any], evaluation: Evaluation, compared: Sequ
             "# System comparison\n\n" + markdown_table(*comparison_rows(compared)) + "\n\n"
             + "\n".join(f"- {n}" for n in COMPARE_NOTES) + "\n", encoding="utf-8")
     write_markdown(report, evaluation, compared, chart, report_dir / "report.md")
+
+
+def refs_text(pairs: Sequence[Sequence[Any]], several_docs: bool = False) -> str:
+    """[document, task] pairs of a JSON report as 「2、3、5」 (with the document when several notices are involved)."""
+    return "、".join(f"{d}:{n}" if several_docs else str(n) for d, n in pairs)
+
+
+def several_docs(report: dict[str, Any]) -> bool:
+    """Whether a report's gold and citations span more than one document."""
+    docs = {d for r in report.get("results", []) for key in ("gold", "refs") for d, _ in r.get(key, [])}
+    return len(docs) > 1
+
+
+RESULT_HEADERS = ("编号", "类型", "问题", "结论", "错在哪里", "期望任务", "引用任务", "路由", "回答", "用时(毫秒)")
+
+
+def result_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """One row per question of a JSON report, under RESULT_HEADERS."""
+    why = {w["id"]: "; ".join(w["problems"]) for w in report.get("wrong", [])}
+    multi = several_docs(report)
+    return [[r["id"], r.get("type", ""), r["question"], "正确" if r.get("exact") else "错误", why.get(r["id"], ""),
+             refs_text(r.get("gold", []), multi), refs_text(r.get("refs", []), multi), r.get("route", ""),
+             r.get("answer", ""), r.get("latency_ms", 0.0)] for r in report.get("results", [])]
+
+
+def write_xlsx(report: dict[str, Any], evaluation: Evaluation, path: Path) -> None:
+    """The report as an Excel workbook: 汇总 (the summary table) and 逐题 (every question, failures marked)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    book = Workbook()
+    summary = book.active
+    summary.title = "汇总"
+    header, rows = summary_rows(evaluation)
+    summary.append(header)
+    for row in rows:
+        summary.append([_number(c) for c in row])
+    sheet = book.create_sheet("逐题")
+    sheet.append(list(RESULT_HEADERS))
+    wrong = PatternFill("solid", fgColor="FDE2E2")
+    for row in result_rows(report):
+        sheet.append(row)
+        if row[3] != "正确":
+            for cell in sheet[sheet.max_row]:
+                cell.fill = wrong
+    for ws in (summary, sheet):
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "B2"
+    for column, width in zip("ABCDEFGHIJ", (10, 12, 40, 8, 30, 20, 20, 12, 80, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    if report.get("errors"):
+        errors = book.create_sheet("输入错误")
+        errors.append(["原因"])
+        for e in report["errors"]:
+            errors.append([e])
+    book.save(path)
+
+
+def _number(cell: str) -> float | str:
+    try:
+        return float(cell)
+    except ValueError:
+        return cell

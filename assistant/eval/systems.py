@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..answer.generation import GenerationStats
@@ -107,15 +107,19 @@ def baseline_system(assistant: Assistant) -> System:
     return run
 
 
-def run_system(system: System, questions: Sequence[Question], errors: list[str]) -> list[Result]:
-    """Every question through one system; a question that raises is recorded in `errors` and the rest still run."""
-    results = []
+def each_result(system: System, questions: Sequence[Question], errors: list[str]) -> Iterator[Result]:
+    """Every question through one system, one result at a time (the web tab shows progress between them); a
+    question that raises is recorded in `errors` and the rest still run."""
     for q in questions:
         try:
-            results.append(system(q))
+            yield system(q)
         except Exception as exc:  # noqa: BLE001 - one broken question must not stop the evaluation
             errors.append(f"line {q.line}: question {q.id!r} raised {type(exc).__name__}: {exc}")
-            results.append(Result(q.id, q.question, "", (), (), False, "error", 0.0))
-    return results
+            yield Result(q.id, q.question, "", (), (), False, "error", 0.0)
+
+
+def run_system(system: System, questions: Sequence[Question], errors: list[str]) -> list[Result]:
+    """Every question through one system (see `each_result`)."""
+    return list(each_result(system, questions, errors))
 
 
