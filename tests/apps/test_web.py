@@ -304,11 +304,16 @@ def test_app_arguments() -> None:
 
 
 def test_only_ask_is_a_public_endpoint(assistant: Assistant, tmp_path: Path) -> None:
-    demo = build_app(assistant, files_dir=tmp_path)
-    info = demo.get_api_info()
+    """/ask always; /evaluate only where the evaluation tab is on (ASSISTANT_WEB_EVAL, a login or loopback)."""
+    from dataclasses import replace
+
+    closed = build_app(assistant, replace(assistant.settings, web_eval=False), files_dir=tmp_path)
+    info = closed.get_api_info()
     assert list(info["named_endpoints"]) == ["/ask"]
     params = [p["parameter_name"] for p in info["named_endpoints"]["/ask"]["parameters"]]
     assert params == ["question", "history"]
+    opened = build_app(assistant, replace(assistant.settings, web_eval=True), files_dir=tmp_path)
+    assert sorted(opened.get_api_info()["named_endpoints"]) == ["/ask", "/evaluate"]
 
 
 # -- the real server -----------------------------------------------------------------------------------------------
