@@ -36,7 +36,8 @@ LOG_BACKUPS = 1
 # the shared test server turns the limits off; these servers keep the defaults
 LIMITS = {"ASSISTANT_RATE_LIMIT": str(DEFAULTS.rate_limit_per_minute),
           "ASSISTANT_ADDRESS_RATE_LIMIT": str(DEFAULTS.address_rate_limit_per_minute),
-          "ASSISTANT_FEEDBACK_RATE_LIMIT": str(DEFAULTS.feedback_rate_limit_per_minute)}
+          "ASSISTANT_FEEDBACK_RATE_LIMIT": str(DEFAULTS.feedback_rate_limit_per_minute),
+          "ASSISTANT_WEB_EVAL": "off"}  # a public server: no evaluation tab, so no uploads
 PERSONAL = "我叫张三,电话13812345678,身份证号320102199001011234,邮箱zhang.san@example.com,住中山北路88号3栋502室,区商务局负责哪些任务?"
 RAW_PERSONAL = ("13812345678", "320102199001011234", "zhang.san@example.com", "88号", "502室")
 OLD_LINE = json.dumps({"time": "2000-01-01T00:00:00+00:00", "question": "二十多年前的问题", "route": "fact"})
