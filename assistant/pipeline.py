@@ -318,11 +318,11 @@ class Assistant:
         else:
             lines = ["根据通知:"] if len(picked) > 1 else []
         quoted = [(s.task, self.evidence.best_sentence(s.task, plan.focus)) for s in picked]
+        unstated = False
         if WHEN_ASK.search(plan.question) and not any(TIME_SAID.search(q) for _, q in quoted):
             # a "when" the notice does not answer: say so plainly, then what it does say
             lines = [self.compose.no_time(self._by_id[picked[0].task.doc_id])]
-        unstated = False
-        if not WHEN_ASK.search(plan.question) and MONEY_ASK.search(plan.question) and not any(MONEY_SAID.search(q) for _, q in quoted):
+        elif MONEY_ASK.search(plan.question) and not any(MONEY_SAID.search(q) for _, q in quoted):
             # a price or a subsidy the notice does not state is a question it does not answer: said, and marked
             # refused, with what it does say about the subject
             lines, unstated = ["通知没有写明具体金额或收费标准。相关内容:"], True
