@@ -133,16 +133,20 @@ class EvidenceSelector:
                 if s is not best and s.rank < 5
                 and s.coverage >= max(0.85 * best.coverage, _MIN_COVERAGE) and s.strength >= 0.6 * best.strength
             ]
-        if NUMBER_ASK.search(plan.question):
+        if NUMBER_ASK.search(plan.question) and not listing:
             # a question asking for a figure cites the tasks whose best-matching clause has one (if any has)
             keep = [s for s in keep if _NUMBER.search(self.best_clause(s.task, plan.focus))] or keep
         keep.sort(key=lambda s: s.rank)
         return ranked, keep if listing else keep[:8]
 
     def _score(self, pool: Sequence[Task], focus: str) -> tuple[list[Scored], Scored]:
-        weights = self.weights(self._lexicon.expand(focus))
-        total = sum(weights.values())
-        scored = [Scored(t, i, *self._coverage(t, weights, total)) for i, t in enumerate(pool)]
+        """Each task's coverage of the question. The everyday words added for a word are alternatives to it, not
+        more words to find: a task is scored on the question as asked and as expanded, whichever it covers more."""
+        weighted = [(w, sum(w.values())) for w in map(self.weights, dict.fromkeys([focus, self._lexicon.expand(focus)]))]
+        scored = [
+            Scored(t, i, *max((self._coverage(t, w, total) for w, total in weighted), default=(0.0, 0.0)))
+            for i, t in enumerate(pool)
+        ]
         return scored, max(scored, key=lambda s: (s.strength - 0.03 * min(s.rank, 10), -s.rank))
 
     def _asking_clause(self, focus: str, pool: Sequence[Task]) -> str:

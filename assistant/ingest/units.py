@@ -67,21 +67,25 @@ def name_rules() -> NameRules:
 _ALTERNATE = re.compile(r"^(.+?)\(([^()]{2,})\)$")
 
 
+def _prefix(name: str, prefixes: Sequence[str], rules: NameRules, rest: int) -> str:
+    """The first of `prefixes` the name starts with, leaving at least `rest` characters; "" for none, or for a name
+    that only looks prefixed (市场监管局, 区域…)."""
+    if any(name.startswith(w) for w in rules.not_prefixed):
+        return ""
+    return next((p for p in prefixes if name.startswith(p) and len(name) - len(p) >= rest), "")
+
+
 def _without_prefix(name: str, prefixes: Sequence[str], rules: NameRules) -> str:
-    for prefix in prefixes:
-        if name.startswith(prefix) and not any(name.startswith(w) for w in rules.not_prefixed):
-            rest = name[len(prefix) :]
-            return rest if len(rest) >= 3 else ""
-    return ""
+    """The name without a level word or place, when at least three characters are left ("" otherwise)."""
+    prefix = _prefix(name, prefixes, rules, 3)
+    return name[len(prefix) :] if prefix else ""
 
 
 def level_prefix(name: str, rules: NameRules | None = None) -> str:
     """The level word a unit's name starts with (区商务局 -> 区, 市委宣传部 -> 市委), or "" when it has none or the
     word only looks like one (市场监管局, 区域…)."""
     rules = rules or name_rules()
-    if any(name.startswith(w) for w in rules.not_prefixed):
-        return ""
-    return next((p for p in rules.level_prefixes if name.startswith(p) and len(name) - len(p) >= 2), "")
+    return _prefix(name, rules.level_prefixes, rules, 2)
 
 
 def without_level(name: str) -> str:
