@@ -173,7 +173,7 @@ class Assistant:
 
     def _list(self, plan: Plan) -> Answer:
         docs = self._scope(plan)
-        simple = not (plan.exclude or plan.sections or plan.topic or plan.combine is not Combine.EACH)
+        simple = not (plan.exclude or plan.sections or plan.topic or plan.tasks or plan.combine is not Combine.EACH)
         if simple:
             names = dict.fromkeys(n for name in plan.units for n in self.units.namesakes(name))
             composed = [self.compose.unit(name, plan.role, docs) for name in names]
@@ -189,6 +189,9 @@ class Assistant:
             refs = [r for r in refs if r not in out]
         if plan.sections:
             refs = [r for r in refs if self._task_of(r).section in plan.sections]
+        if plan.tasks:
+            among = set(plan.tasks)  # 「其中…」: among the tasks the last answer listed
+            refs = [r for r in refs if r in among]
         if plan.topic and refs:
             _, picked = self.evidence.select(replace(plan, query=plan.topic, focus=plan.topic), docs, listing=True,
                                              within=set(refs))
@@ -219,6 +222,8 @@ class Assistant:
         role = {Role.LEAD: "主办(牵头)", Role.ASSIST: "协办"}.get(plan.role, "负责") if plan.role else "负责"
         joiner = {Combine.AND: "与", Combine.OR: "或"}.get(plan.combine, "、")
         parts = [f"{joiner.join(plan.units)}{'共同' if plan.combine is Combine.AND else ''}{role}"]
+        if plan.tasks:
+            parts.insert(0, f"在上一条回答列出的 {len(plan.tasks)} 项任务中")
         if plan.exclude:
             parts.append(f"{'、'.join(plan.exclude)}未参与")
         if plan.sections:

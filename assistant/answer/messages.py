@@ -22,6 +22,7 @@ REFUSALS = {
     "language": "请用中文提问。This assistant answers questions in Chinese about the notice 《{title}》.",
     "no_section": "方案中没有这一部分(最多 {subject} 个部分)。可以问「第一部分讲什么?」或「方案分为几个部分?」。",
     "place": "已载入的通知是{places},没有“{subject}”的内容,无法回答。",
+    "place_year": "已载入的通知是{places},其中没有{subject}的通知,无法回答。",
     "no_task": "方案中没有{subject}。可以问「方案一共有多少项任务?」。",
     "no_evidence": "通知中没有找到与这个问题直接相关的内容,无法据此回答。",
 }

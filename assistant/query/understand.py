@@ -45,6 +45,8 @@ _LEAST = re.compile(r"最少|最低")
 _FOLLOWUP = re.compile(r"^(那|那么|还有|另外|其中|这些|它们|它|他们|这个|这项|其)|呢[??]?$|其中|这些|上述|以上")
 _DEICTIC = re.compile(r"这项|这一项|这条|这一条|该项|此项|这个任务|这件事|这个事|这事|它|这个")
 _LISTLIKE = (Op.LIST, Op.SECTION, Op.TOPIC, Op.COUNT)
+# words that point into the last list shown: 「其中」「这些任务里」「上述」
+_WITHIN = re.compile(r"其中|这些|上述|以上|里面|当中")
 _RELATION = re.compile(r"有关|相关|涉及|关于|方面|里哪些|中哪些|里面哪些|里有哪些|中有哪些|跟.{1,12}有关")
 _EACH = re.compile(r"^(.{2,30}?)分别(.*)$")
 _RELATION_WORDS = re.compile(r"有关|相关|涉及|关于|方面|哪些|有什么")
@@ -109,7 +111,10 @@ class Planner:
         self._max_chars = max_chars
         self.tagger = Tagger(self._notices, units, knowledge)
         self.classifier = classifier or OpClassifier(load_bank())
-        self._years = {n.year: n.doc_id for n in self._notices if n.year}
+        self._years: dict[str, tuple[str, ...]] = {}
+        for n in self._notices:
+            if n.year:
+                self._years[n.year] = (*self._years.get(n.year, ()), n.doc_id)
         self._has_leaders = any(t.leader for n in self._notices for t in n.tasks)
 
     # -- entry ----------------------------------------------------------------------------------------------
@@ -156,6 +161,8 @@ class Planner:
         docs, refusal = self._docs(spans, base)
         if refusal is not None:
             return refusal
+        if not docs and turns and (_FOLLOWUP.search(q) or _WITHIN.search(q) or len(content(templated)) <= 2):
+            docs = _shown_docs(turns[-1])  # a follow-up is about the notices the conversation is on
         relative = [s.text for s in spans if s.kind == "relative_year"]
         if relative and not re.search(r"今年|本年|当年|全年", q) and not docs:
             # 「去年完成了多少?」: the year asked about is not a loaded notice's
@@ -239,8 +246,11 @@ class Planner:
         return self._retrieval_plan(base, spans, turns)
 
     def _docs(self, spans: Sequence[Span], base: Plan) -> tuple[tuple[str, ...], Plan | None]:
-        """The documents the question names by title, year or place; a place or year not loaded is refused."""
+        """The documents the question names by title or place, narrowed by the year it names (「鼓楼区2024年」 is the
+        one notice of that place and year, not every notice of 2024); a place or year not loaded is refused, and so
+        is a loaded place with a year none of its notices is for."""
         named: list[str] = []
+        of_year: list[str] = []
         for s in spans:
             if s.kind == "title" or (s.kind == "place" and s.value):
                 named.append(s.value)
@@ -249,8 +259,14 @@ class Planner:
             elif s.kind == "year":
                 if s.value not in self._years:
                     return (), replace(base, op=Op.REFUSE, reason="year", subject=f"{s.value}年")
-                named.append(self._years[s.value])
-        return tuple(dict.fromkeys(named)), None
+                of_year.extend(self._years[s.value])
+        if named and of_year:
+            both = [d for d in named if d in of_year]
+            if not both:
+                asked = "".join(s.text for s in spans if s.kind in ("place", "title", "year"))
+                return (), replace(base, op=Op.REFUSE, reason="place_year", subject=asked)
+            named = both
+        return tuple(dict.fromkeys(named or of_year)), None
 
     def _docs_of_sections(self, spans: Sequence[Span]) -> tuple[str, ...]:
         """A part named by its title words (「科技创新那部分」) means the notices whose titles hold those words; a
@@ -314,8 +330,11 @@ class Planner:
         reading = ""
         if corrected:
             reading = "、".join(f"“{s.text}”按“{s.value}”理解" for s in corrected)
+        within: tuple[Ref, ...] = ()
+        if _WITHIN.search(q) and turns and (t := _last(turns, _LISTLIKE)) is not None and t.refs:
+            within = t.refs  # 「其中哪几项是区政府各部门协办的?」: among the tasks the last list showed
         return replace(base, op=Op.LIST, units=include, exclude=exclude, combine=combine, role=role,
-                       sections=self._sections(spans), topic=topic, count=count, reading=reading)
+                       sections=self._sections(spans), topic=topic, count=count, reading=reading, tasks=within)
 
     @staticmethod
     def _split_not(q: str, spans: Sequence[Span], units: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -426,6 +445,11 @@ class Planner:
                 return replace(plan, op=op, query=f"{previous.plan.query} {q}", focus=q if len(own) > 2 else f"{previous.plan.focus} {q}",
                                docs=plan.docs or previous.plan.docs)
         return plan
+
+
+def _shown_docs(turn: Turn) -> tuple[str, ...]:
+    """The notices a turn was about: those its plan named, else those its answer cited."""
+    return turn.plan.docs or tuple(dict.fromkeys(r.doc_id for r in turn.refs))
 
 
 def _focus(turn: Turn) -> tuple[Ref, ...]:
