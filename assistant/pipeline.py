@@ -314,7 +314,13 @@ class Assistant:
         return self._finish(_join(lines, "\n"), Route.LEAD, ranked=ranked)
 
     def _fact(self, plan: Plan) -> Answer:
-        ranked, picked = self.evidence.select(plan, self._scope(plan))
+        if plan.each_doc and len(self._scope(plan)) > 1:
+            # 「各地的…分别是多少」: each notice's own evidence, not the one notice that matches best
+            per_doc = [self.evidence.select(plan, [doc]) for doc in self._scope(plan)]
+            ranked = [t for r, _ in per_doc for t in r]
+            picked = [s for _, p in per_doc for s in p[:2]]
+        else:
+            ranked, picked = self.evidence.select(plan, self._scope(plan))
         if not picked:
             return self._refuse(replace(plan, reason=self._why_not(plan)), ranked)
         lines: list[Composed | str]

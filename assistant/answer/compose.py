@@ -27,6 +27,10 @@ def plain_mark(task: Task) -> str:
     return f"【任务{task.number}】"
 
 
+# what each metadata field is called when a notice does not give it
+_FIELD_NAMES = {"doc_number": "文号", "index_number": "索引号", "keywords": "关键词", "addressees": "印发对象",
+                "date": "日期", "publisher": "发布机构", "meeting": "印发依据", "title": "标题"}
+
 class Citer:
     """Citation marks: 【任务9】 with one notice loaded; 【《2024年…方案》任务9】 once there are several."""
 
@@ -194,6 +198,11 @@ class Composer:
                 + ";".join(f"{s.numeral}、{s.title}" for s in notice.sections) + "。"
             ),
         }
+        given = {"doc_number": m.doc_number, "index_number": m.index_number, "keywords": m.keywords,
+                 "addressees": c.addressees, "date": m.date or c.date, "publisher": m.publisher or c.issuer,
+                 "meeting": c.body, "title": m.title}
+        if field in given and not given[field]:
+            return Composed(self.header(notice) + f"这份通知没有写明{_FIELD_NAMES[field]}。")
         return Composed(self.header(notice) + texts[field])
 
     @staticmethod

@@ -70,6 +70,7 @@ class Plan:
     count: bool = False
     rank: Rank | None = None
     docs: tuple[str, ...] = ()  # documents the question names; empty = all loaded
+    each_doc: bool = False  # asked of every notice (「各地的通知里…分别定的多少」): answered notice by notice
     reason: str = ""
     subject: str = ""
     caveat: str = ""  # said before the answer: what the notices cover and the question went beyond

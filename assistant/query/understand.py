@@ -45,11 +45,15 @@ _LEAST = re.compile(r"最少|最低")
 _FOLLOWUP = re.compile(r"^(那|那么|还有|另外|其中|这些|它们|它|他们|这个|这项|其)|呢[??]?$|其中|这些|上述|以上")
 _DEICTIC = re.compile(r"这项|这一项|这条|这一条|该项|此项|这个任务|这件事|这个事|这事|它|这个")
 _LISTLIKE = (Op.LIST, Op.SECTION, Op.TOPIC, Op.COUNT)
+# a question put to every loaded notice at once
+_EACH_DOC = re.compile(r"各地|各区县?|各[个份]?(地方|通知|方案|文件)|这几份|几份(通知|方案|文件)|每[份个](通知|方案|地方|区|县|市)|"
+                       r"哪些地方|哪几个(地方|区|县|市)|所有(通知|方案|文件)")
+_CONTAINER = re.compile(r"(这几份|这份|各地的?|几份|所有|每份|各份?)?(通知|方案|文件|分解表)(里面|里|中|当中)[,,]?")
 # words that point into the last list shown: 「其中」「这些任务里」「上述」
 _WITHIN = re.compile(r"其中|这些|上述|以上|里面|当中")
 _RELATION = re.compile(r"有关|相关|涉及|关于|方面|里哪些|中哪些|里面哪些|里有哪些|中有哪些|跟.{1,12}有关")
 _EACH = re.compile(r"^(.{2,30}?)分别(.*)$")
-_RELATION_WORDS = re.compile(r"有关|相关|涉及|关于|方面|哪些|有什么")
+_RELATION_WORDS = re.compile(r"有关|相关|涉及|关于|方面|哪些事|什么事|哪些|有什么|都算|也算")
 _ASKS = re.compile(r"谁|哪个|哪些|哪家|多少|几|什么|是否|有没有|吗|部分")
 _SPLIT = re.compile(r"(?<=[??;;。])")
 _INJECTION = re.compile(
@@ -111,6 +115,7 @@ class Planner:
         self._max_chars = max_chars
         self.tagger = Tagger(self._notices, units, knowledge)
         self.classifier = classifier or OpClassifier(load_bank())
+        self._titles = tuple({t for n in self._notices for t in (n.plan_title, n.meta.title, n.identity.short_title) if t})
         self._years: dict[str, tuple[str, ...]] = {}
         for n in self._notices:
             if n.year:
@@ -144,24 +149,26 @@ class Planner:
             parts: list[Plan] = []
             context = list(turns)
             for clause in clauses:
-                part = self._plan_clause(clause, context)
+                part = self._plan_clause(clause, context, joined=bool(parts))
                 parts.append(part)
                 context.append(Turn(part, part.tasks))
             return Plan(Op.MULTI, q, parts=tuple(parts), label="multi")
         return self._plan_clause(q, turns)
 
     # -- one clause -----------------------------------------------------------------------------------------
-    def _plan_clause(self, q: str, turns: Sequence[Turn]) -> Plan:
+    def _plan_clause(self, q: str, turns: Sequence[Turn], joined: bool = False) -> Plan:
+        """One clause; `joined` when it follows another clause of the same question (which names its notice)."""
         spans = self.tagger.tag(q)
         templated = template(q, spans)
-        label = self.classifier.classify(templated)
+        # 「这几份通知里…」 says where to look, it does not ask about the notice itself
+        label = self.classifier.classify(_CONTAINER.sub("", templated) or templated)
         # places, years and titles choose the documents; they are not words to find in a task
         own = _without(q, [s for s in spans if s.kind in ("place", "year", "title")])
         base = Plan(Op.FACT, q, query=own, focus=own, label=label)
         docs, refusal = self._docs(spans, base)
         if refusal is not None:
             return refusal
-        if not docs and turns and (_FOLLOWUP.search(q) or _WITHIN.search(q) or len(content(templated)) <= 2):
+        if not docs and turns and (joined or _FOLLOWUP.search(q) or _WITHIN.search(q) or len(content(templated)) <= 2):
             docs = _shown_docs(turns[-1])  # a follow-up is about the notices the conversation is on
         relative = [s.text for s in spans if s.kind == "relative_year"]
         if relative and not re.search(r"今年|本年|当年|全年", q) and not docs:
@@ -169,7 +176,7 @@ class Planner:
             return replace(base, op=Op.REFUSE, reason="year", subject=relative[0],
                            query=_without(base.query, [s for s in spans if s.kind == "relative_year"]))
         base = replace(base, docs=docs or self._docs_of_sections(spans) or self._docs_of_level(spans),
-                       caveat=self._caveat(spans))
+                       caveat=self._caveat(spans), each_doc=not docs and bool(_EACH_DOC.search(q)))
         units = tuple(dict.fromkeys(s.value for s in spans if s.kind == "unit"))
         groups = [u for u in units if self._units.units[u].kind == "group"]
         if _SUPERLATIVE.search(q) and (len(units) != 1 or groups):
@@ -188,8 +195,12 @@ class Planner:
             return self._retrieval_plan(replace(base, label="who"), spans, turns)
         if label in ("units_list", "units_count"):
             return self._units_plan(base, spans, units, turns, count=label == "units_count")
-        if label.startswith("rank"):
+        if label.startswith("rank") and (_SUPERLATIVE.search(q) or _EXACTLY.search(q) or _NTH.search(q)):
             return self._rank(base, spans, units, label)
+        if label.startswith("rank"):
+            # ranking is a comparison; without a word that compares, 「…的任务是哪个部门牵头的?」 asks who
+            label = "who" if role_of(q) is not None or re.search(r"谁|哪个(部门|单位)", q) else "fact"
+            base = replace(base, label=label)
         if any(s.kind in ("task", "last") for s in spans) and not label.startswith(("task", "units")):
             # a task named by number is a question about that task, whatever else the words suggest
             label = {"who": "task_who", "topic_section": "task_section"}.get(label, "task_content")
@@ -326,7 +337,7 @@ class Planner:
         topic = ""
         if _RELATION.search(q):
             rest = content(_RELATION_WORDS.sub(" ", template(q, spans)))
-            topic = rest if len(rest) >= 2 else ""
+            topic = rest if len(rest) >= 2 and not self._names_a_notice(rest) else ""
         reading = ""
         if corrected:
             reading = "、".join(f"“{s.text}”按“{s.value}”理解" for s in corrected)
@@ -335,6 +346,13 @@ class Planner:
             within = t.refs  # 「其中哪几项是区政府各部门协办的?」: among the tasks the last list showed
         return replace(base, op=Op.LIST, units=include, exclude=exclude, combine=combine, role=role,
                        sections=self._sections(spans), topic=topic, count=count, reading=reading, tasks=within)
+
+    def _names_a_notice(self, words: str) -> bool:
+        """「在2024年区政府目标任务分解方案里都涉及哪些事」: words mostly from a notice's title name the notice, not a
+        topic within it."""
+        pairs = [words[i : i + 2] for i in range(len(words) - 1)]
+        titled = sum(any(p in title for title in self._titles) for p in pairs)
+        return bool(pairs) and titled >= 0.6 * len(pairs)
 
     @staticmethod
     def _split_not(q: str, spans: Sequence[Span], units: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
