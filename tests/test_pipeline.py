@@ -219,3 +219,13 @@ def test_the_library_api_is_one_pipeline(assistant: Assistant) -> None:
     assert len(items) == 1 and isinstance(items[0], Answer)  # no model: no pieces, the final Answer only
     assert items[0] == assistant.answer("区卫健委负责哪些任务?")
     assert items[0].refs == (Ref(assistant.notice.doc_id, 53), Ref(assistant.notice.doc_id, 54))
+
+
+@pytest.mark.parametrize("word, question", [
+    ("外资", "外资相关的任务有哪几条?"),  # 几条 counts tasks, it asks for no figure
+    ("物业", "和物业有关的任务有哪些?"),  # the everyday words added for 物业 are alternatives, not more to find
+])
+def test_a_topic_list_cites_every_task_that_names_the_topic(assistant: Assistant, word: str, question: str) -> None:
+    naming = {t.number for t in assistant.notice.tasks if word in t.body}
+    assert len(naming) >= 2
+    assert naming <= set(assistant.answer(question).citations)

@@ -35,7 +35,7 @@ TIME_SAID = re.compile(r"\d{1,2}月|月底|年底|年内|年中|上半年|下半
 MONEY_ASK = re.compile(r"多少钱|几块钱|补贴多少|补助多少|价格|票价|门票|收费|收多少|费用|花多少")
 MONEY_SAID = re.compile(r"\d\s*(元|万|亿)|资金|补贴\d|补助\d")
 # Questions that ask for every task on a topic, not one fact.
-_LISTING = re.compile(r"哪些(任务|工作|安排|措施|举措|事)|有什么(安排|任务|措施|举措|工作|规划)|方面|相关的任务|有关的任务|都有什么")
+_LISTING = re.compile(r"哪些(任务|工作|安排|措施|举措|事|内容|项目)|有什么(安排|任务|措施|举措|工作|规划)|方面|相关的任务|有关的任务|都有什么")
 
 
 @dataclass

@@ -4,6 +4,7 @@ millisecond a question)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -19,6 +20,13 @@ _MARKS = {"<U>": PLACEHOLDER["unit"], "<T>": PLACEHOLDER["task"], "<N>": PLACEHO
 
 
 _PLACEHOLDERS = frozenset(PLACEHOLDER.values())
+# places, years and titles say which notice, not what is asked of it: the classifier does not see them
+_DOC_SLOTS = re.compile("[" + "".join(PLACEHOLDER[k] for k in ("place", "year", "title")) + "]")
+
+
+def operation_text(templated: str) -> str:
+    """What the classifier reads of a templated question: without the slots that only choose the notice."""
+    return _DOC_SLOTS.sub("", templated).strip("的 ") or templated
 
 
 def _slot_kinds(templated: str) -> list[str]:
@@ -62,11 +70,11 @@ class OpClassifier:
             ]),
             LogisticRegression(C=20.0, max_iter=2000, class_weight="balanced"),
         )
-        self._model.fit([e.question for e in examples], [e.label for e in examples])
+        self._model.fit([operation_text(e.question) for e in examples], [e.label for e in examples])
         self.labels: tuple[str, ...] = tuple(str(c) for c in self._model.classes_)
 
     def scores(self, templated: str) -> list[tuple[str, float]]:
-        probabilities = self._model.predict_proba([templated])[0]
+        probabilities = self._model.predict_proba([operation_text(templated)])[0]
         return sorted(zip(self.labels, map(float, probabilities), strict=True), key=lambda p: -p[1])
 
     def classify(self, templated: str) -> str:

@@ -20,7 +20,7 @@ MODES: tuple[Mode, ...] = ("bm25", "dense", "hybrid")
 # Words that say what kind of question it is, not what it is about.
 STOPWORDS = frozenset(
     """的 了 是 在 和 与 及 等 有 吗 呢 吧 啊 么 嘛 哪 哪些 哪个 哪里 什么 怎么 怎样 怎么样 如何 多少 几 几个 几项 为 对 把 被 也 都 还
-    几条 几件 哪几条 哪几项 哪几个 分别 我 我们 你 你们 他 他们 它 这 那 这些 那些 其中 请问 请 一下 今年 年 今年度 全年 能 能不 可以 会 要 需要 想 知道 问 告诉
+    几条 几件 哪几条 哪几项 哪几个 分别 里面 当中 涉及 内容 方案 通知 文件 分解表 我 我们 你 你们 他 他们 它 这 那 这些 那些 其中 请问 请 一下 今年 年 今年度 全年 能 能不 可以 会 要 需要 想 知道 问 告诉
     谁 由 负责 牵头 主办 协办 参与 承担 配合 工作 任务 方面 情况 相关 有没有 没有 是否 不 个 项 一 上 下 中 里 到 从 给 让 做 干 搞
     目标 计划 安排 打算 准备 具体 主要 哪一个 多 少 啥 咋 呀 哦 嗯 能否 可否 何时 什么时候 政府 区政府 单位 部门 管 归 归属
     我家 我们家 家里 旁边 附近 家附近 楼下 楼上 门口 家门口 最近 总是 老是 一直 有人 有人管 管不管 会不会 能不能 怎么办 办法
@@ -28,6 +28,7 @@ STOPWORDS = frozenset(
     还有 不会 一个 一个人 看看 我妈 我爸 去哪 哪儿 那儿 这儿 听说 据说 麻烦 谢谢 请教 想问 问下 问问 一下子 这样 那样""".split()
 )
 _PUNCT = re.compile(r"^[\W_]+$")
+_FRAME_EDGES = re.compile(r"^(这|那|该|此|各)|(的|了)$")
 
 class Lexicon:
     """How text becomes search terms: the tokenizer, the words that carry no content, and the everyday words
@@ -56,8 +57,15 @@ class Lexicon:
         # single Chinese characters match almost everything; they are noise, not evidence
         return [
             t for t in self.tokenizer.lcut_for_search(normalize_question(text))
-            if t.strip() and not _PUNCT.match(t) and t not in self._stopwords and (len(t) > 1 or t.isascii())
+            if t.strip() and not _PUNCT.match(t) and not self._is_frame(t) and (len(t) > 1 or t.isascii())
         ]
+
+    def _is_frame(self, token: str) -> bool:
+        """A question word, also behind a demonstrative or before 的 (这方面, 这方, 相关的): no content."""
+        if token in self._stopwords:
+            return True
+        core = _FRAME_EDGES.sub("", token)
+        return core != token and (len(core) <= 1 or core in self._stopwords)
 
 
 class Retriever(Protocol):

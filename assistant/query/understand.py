@@ -48,7 +48,7 @@ _LISTLIKE = (Op.LIST, Op.SECTION, Op.TOPIC, Op.COUNT)
 # a question put to every loaded notice at once
 _EACH_DOC = re.compile(r"各地|各区县?|各[个份]?(地方|通知|方案|文件)|这几份|几份(通知|方案|文件)|每[份个](通知|方案|地方|区|县|市)|"
                        r"哪些地方|哪几个(地方|区|县|市)|所有(通知|方案|文件)")
-_CONTAINER = re.compile(r"(这几份|这份|各地的?|几份|所有|每份|各份?)?(通知|方案|文件|分解表)(里面|里|中|当中)[,,]?")
+_CONTAINER = re.compile(r"(这几份|这份|各地的?|几份|所有|每份|各份?)(通知|方案|文件|分解表)(里面|里|中|当中)[,,]?")
 # words that point into the last list shown: 「其中」「这些任务里」「上述」
 _WITHIN = re.compile(r"其中|这些|上述|以上|里面|当中")
 _RELATION = re.compile(r"有关|相关|涉及|关于|方面|里哪些|中哪些|里面哪些|里有哪些|中有哪些|跟.{1,12}有关")

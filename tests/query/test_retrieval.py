@@ -61,6 +61,12 @@ def test_question_words_are_not_content(tokenizer: Lexicon) -> None:
     assert tokenizer.tokens("请问今年新增多少停车泊位?") == ["新增", "停车", "泊位"]
 
 
+def test_question_words_inside_bigger_tokens_are_not_content(tokenizer: Lexicon) -> None:
+    # search mode cuts 这方面 into 这方 / 方面 too: none of them says what the question is about
+    assert not {"这方", "方面", "这方面", "工作"} & set(tokenizer.tokens("排水管网这方面的工作有哪些?"))
+    assert tokenizer.tokens("外资相关的任务有哪几条?") == ["外资"]
+
+
 def test_the_loaded_notices_years_are_not_content(tokenizer: Lexicon, seed_lexicon: Lexicon) -> None:
     # 「2024年」 says which notice, not what the question is about; an unloaded year stays a term
     assert "2024" in tokenizer.tokens("2024年新增多少停车泊位")

@@ -333,3 +333,52 @@ def test_a_level_word_picks_the_notices_of_that_level_and_a_look_alike_does_not(
     cities = with_layouts.plan("市市场监管局负责哪些工作?").docs
     levels = {n.doc_id: n.identity.level.value for n in with_layouts._notices}
     assert cities and {levels[d] for d in cities} == {"市"} and len(cities) < len(levels)
+
+
+def test_a_place_and_a_year_name_one_notice_together(with_layouts: Planner) -> None:
+    notices = [n for n in with_layouts._notices if n.identity.place and n.year]
+    assert len({n.year for n in notices}) < len(notices)  # two notices share a year: the year alone is not enough
+    for n in notices:
+        check(with_layouts.plan(f"{n.identity.place}{n.year}年一共有多少项任务?"), Op.COUNT, docs=(n.doc_id,))
+    # a loaded place with a year none of its notices is for: refused, whatever the other notices of that year say
+    other = next(y for y in (m.year for m in notices) if y != notices[0].year)
+    check(with_layouts.plan(f"{notices[0].identity.place}{other}年一共有多少项任务?"), Op.REFUSE,
+          reason="place_year")
+
+
+def test_clauses_and_follow_ups_stay_on_the_notice_named_first(with_layouts: Planner) -> None:
+    qinghe = next(n for n in with_layouts._notices if n.identity.place == "青禾区")
+    plan = with_layouts.plan("青禾区2025年新增多少户市场主体?其中企业有多少户?")
+    assert plan.op is Op.MULTI and [p.docs for p in plan.parts] == [(qinghe.doc_id,)] * 2
+    first = with_layouts.plan("青禾区2025年新建学校几所?")
+    follow = with_layouts.plan("那养老床位呢?", [Turn(first, (Ref(qinghe.doc_id, 5),))])
+    assert follow.docs == (qinghe.doc_id,)
+
+
+def test_within_the_last_list_a_unit_question_keeps_to_its_tasks(planner: Planner) -> None:
+    shown = tuple(Ref(DOC, n) for n in (71, 72, 73))
+    turn = Turn(Plan(Op.LIST, "区司法局主办哪些任务?", units=("区司法局",), docs=(DOC,)), shown)
+    check(planner.plan("其中哪几项是区政府各部门协办的?", [turn]), Op.LIST, units=("区政府各部门",),
+          tasks=(71, 72, 73))
+    assert planner.plan("区政府各部门协办哪些任务?", [turn]).tasks == ()  # no 其中: the whole notice
+
+
+@pytest.mark.parametrize("question, op", [
+    ("那个新建停车泊位的任务是哪个部门牵头的?", Op.WHO),
+    ("哪个单位负责的工作最多?", Op.RANK),
+    ("哪些单位只主办了一项任务?", Op.RANK),
+])
+def test_ranking_needs_a_word_that_compares(planner: Planner, question: str, op: Op) -> None:
+    assert planner.plan(question).op is op
+
+
+def test_a_question_put_to_every_notice(with_layouts: Planner) -> None:
+    assert with_layouts.plan("各地的通知里城镇新增就业的目标分别定的多少人?").each_doc
+    assert not with_layouts.plan("城镇新增就业的目标是多少人?").each_doc
+    assert with_layouts.plan("这几份通知里,哪些地方安排了老旧小区改造?").op is not Op.METADATA
+
+
+def test_words_that_name_the_notice_are_not_a_topic(planner: Planner) -> None:
+    plan = planner.plan("区房产局在2024年区政府目标任务分解方案里都涉及哪些事?主办协办都算。")
+    check(plan, Op.LIST, units=("区房产局",), topic="")
+    assert planner.plan("区房产局负责的任务里哪些和老旧小区有关?").topic == "老旧小区"
