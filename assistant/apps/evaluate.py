@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -58,6 +59,7 @@ _ANSWER_PREVIEW = 80
 FILTERS = ("全部", "只看错误")
 NO_FILE = "请先上传问题集文件(.jsonl、.csv 或 .xlsx)。"
 NO_QUESTIONS = "文件里没有可以评测的问题。"
+CANCELLED = "已取消评测。"
 RUN_FAILED = "评测出错了,请稍后再试。"
 COLUMN_LABELS = {
     "n": "题数", "cit R": "引用召回", "cit P": "引用精确", "F1": "F1", "complete": "完整", "exact": "完全正确",
@@ -161,8 +163,10 @@ def finish(assistant: Assistant, name: str, questions: Sequence[Question], resul
 
 
 def progress_html(done: int, total: int, wrong: int, elapsed: float) -> str:
-    """The progress bar: questions done, wrong so far, time left (from the pace so far)."""
-    if done:
+    """The progress bar: questions done, wrong so far, time left (from the pace so far; the time taken at the end)."""
+    if done >= total:
+        eta = f"全部完成,用时 {elapsed:.1f} 秒"
+    elif done:
         left = elapsed / done * (total - done)
         eta = f"预计还需 {int(left // 60)} 分 {int(left % 60)} 秒" if left >= 1 else "即将完成"
     else:
@@ -272,7 +276,33 @@ def evaluation_tab(assistant: Assistant, settings: Settings | None = None, files
     substituted = scorer is not assistant
     max_mb = settings.web_eval_max_bytes / 1e6
 
-    def run_tab(upload: Any, shown: Any) -> Iterator[dict[Any, Any]]:
+    # Cancelling is cooperative: 取消评测 flags the session's run, which stops after its current question and writes
+    # 已取消评测 as its own last update. (Gradio's `cancels=` kills the generator, but an update already on its way
+    # could then arrive after the cancel message and show a run that looks alive.)
+    stop_flags: dict[str, threading.Event] = {}
+    flags_lock = threading.Lock()
+
+    def session_of(request: gr.Request | None) -> str:
+        return str(getattr(request, "session_hash", None) or "")
+
+    def run_tab(upload: Any, shown: Any, request: gr.Request) -> Iterator[dict[Any, Any]]:
+        stop = threading.Event()
+        with flags_lock:
+            stop_flags[session_of(request)] = stop
+        try:
+            yield from run_steps(upload, shown, stop)
+        finally:
+            with flags_lock:
+                if stop_flags.get(session_of(request)) is stop:
+                    del stop_flags[session_of(request)]
+
+    def cancel_run(request: gr.Request) -> None:
+        with flags_lock:
+            stop = stop_flags.get(session_of(request))
+        if stop is not None:
+            stop.set()
+
+    def run_steps(upload: Any, shown: Any, stop: threading.Event) -> Iterator[dict[Any, Any]]:
         path = _path(upload)
         if path is None:
             yield {progress: _message(NO_FILE)}
@@ -294,6 +324,9 @@ def evaluation_tab(assistant: Assistant, settings: Settings | None = None, files
         last = 0.0
         try:
             for result in each_result(assistant_system(scorer, stats), questions, errors):
+                if stop.is_set():
+                    yield {progress: _message(CANCELLED)}
+                    return
                 wrong += not exact(questions[len(results)], result)
                 results.append(result)
                 if time.monotonic() - last >= 0.2 or len(results) == len(questions):
@@ -417,10 +450,9 @@ def evaluation_tab(assistant: Assistant, settings: Settings | None = None, files
 
     outputs = [state, progress, input_errors, headline, scores, chart, table, detail, download_json, download_md,
                download_xlsx]
-    running = run_button.click(run_tab, [upload, which], outputs, api_visibility="private", show_progress="hidden",
+    run_button.click(run_tab, [upload, which], outputs, api_visibility="private", show_progress="hidden",
                                concurrency_id=CONCURRENCY_ID, concurrency_limit=1)
-    cancel_button.click(lambda: _message("已取消评测。"), None, progress, cancels=[running],
-                        api_visibility="private", queue=False)
+    cancel_button.click(cancel_run, None, None, api_visibility="private", queue=False)
     which.change(refilter, [state, which], table, api_visibility="private", queue=False)
     table.select(open_row, [state, which], detail, api_visibility="private", queue=False)
     compare_button.click(compare, [report_a, report_b], [compare_head, deltas, changes], api_visibility="private")

@@ -243,9 +243,13 @@ def summarize_by_type(pairs: Sequence[tuple[Question, Result]]) -> dict[str, Met
 
 
 def problems(question: Question, result: Result) -> list[str]:
-    """Why an answer counts as wrong: citation recall or precision below 1, or the wrong refusal decision."""
+    """Why an answer is not `exact`: citation recall or precision below 1, or the wrong refusal decision, or a
+    refusal that still cites tasks (empty exactly when the answer is exact)."""
     if question.expect_refusal:
-        return [] if result.refused else ["not refused"]
+        if not result.refused:
+            return ["not refused"]
+        cited = set(result.refs)
+        return [f"refused but cited {_refs_text(cited, cited)}"] if cited else []
     if result.refused:
         return ["refused"]
     out = []

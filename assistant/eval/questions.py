@@ -8,8 +8,9 @@ loaded notice (`resolve_gold`; with several notices loaded such a question is an
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -97,28 +98,48 @@ def parse_question(obj: Any, line: int) -> Question:
     )
 
 
+class RowCollector:
+    """Questions read row by row: a bad row or a repeated id becomes one message, the other rows are kept.
+
+    `bad` and `duplicate` are the messages' formats (the CLI's English, the sheet's 「第N行:…」), with the fields
+    {row} and {reason}, or {row}, {id} and {first}."""
+
+    def __init__(self, bad: str, duplicate: str) -> None:
+        self.bad = bad
+        self.duplicate = duplicate
+        self.questions: list[Question] = []
+        self.errors: list[str] = []
+        self._seen: dict[str, int] = {}
+
+    def add(self, row: int, read: Callable[[], Question]) -> None:
+        """Keep the question `read()` returns, or note why row `row` is not kept (read raised ValueError)."""
+        try:
+            question = read()
+        except ValueError as exc:
+            self.errors.append(self.bad.format(row=row, reason=exc))
+            return
+        if question.id in self._seen:
+            self.errors.append(self.duplicate.format(row=row, id=question.id, first=self._seen[question.id]))
+            return
+        self._seen[question.id] = row
+        self.questions.append(question)
+
+
+def _json_question(raw: str, line: int) -> Question:
+    try:
+        obj = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid JSON ({exc.msg} at column {exc.colno})") from exc
+    return parse_question(obj, line)
+
+
 def parse_questions(lines: Iterable[str]) -> tuple[list[Question], list[str]]:
     """Questions from JSON Lines text, and one "line N: reason" per malformed line (blank lines are skipped)."""
-    questions: list[Question] = []
-    errors: list[str] = []
-    seen: dict[str, int] = {}
+    rows = RowCollector("line {row}: {reason}", "line {row}: duplicate id {id!r} (first on line {first})")
     for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            question = parse_question(json.loads(raw), number)
-        except json.JSONDecodeError as exc:
-            errors.append(f"line {number}: invalid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        except ValueError as exc:
-            errors.append(f"line {number}: {exc}")
-            continue
-        if question.id in seen:
-            errors.append(f"line {number}: duplicate id {question.id!r} (first on line {seen[question.id]})")
-            continue
-        seen[question.id] = number
-        questions.append(question)
-    return questions, errors
+        if raw.strip():
+            rows.add(number, partial(_json_question, raw, number))
+    return rows.questions, rows.errors
 
 
 def resolve_gold(questions: Sequence[Question], notices: Sequence[Notice]) -> tuple[list[Question], list[str]]:

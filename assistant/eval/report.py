@@ -48,7 +48,7 @@ class Evaluation:
         return cls(system, pairs, summarize(pairs), summarize_by_type(pairs))
 
     def wrong(self) -> list[dict[str, Any]]:
-        """Questions answered wrongly (citation recall or precision below 1, or the wrong refusal decision)."""
+        """Questions not answered exactly, each with its `problems` (what `exact` found wrong)."""
         out = []
         for q, r in self.pairs:
             found = problems(q, r)

@@ -17,12 +17,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..records import Notice, Ref
 from .metrics import Question
-from .questions import InputError, parse_questions
+from .questions import InputError, RowCollector, parse_questions
 from .report import TYPE_LABELS_ZH
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
@@ -135,9 +136,7 @@ def table_questions(rows: Iterable[Sequence[Any]], max_rows: int | None = None) 
 
     InputError when there is no 问题 column or more than `max_rows` question rows."""
     header: dict[int, str] | None = None
-    questions: list[Question] = []
-    errors: list[str] = []
-    seen: dict[str, int] = {}
+    rows_read = RowCollector("第{row}行:{reason}", "第{row}行:编号「{id}」重复(第{first}行已有)")
     counted = 0
     for number, row in enumerate(rows, start=1):
         values = list(row)
@@ -154,19 +153,10 @@ def table_questions(rows: Iterable[Sequence[Any]], max_rows: int | None = None) 
         if max_rows is not None and counted > max_rows:
             raise InputError(f"问题集最多 {max_rows} 行,这个文件超过了,请分成几个文件")
         cells = {field: values[i] for i, field in header.items() if i < len(values)}
-        try:
-            question = row_question(cells, number)
-        except ValueError as exc:
-            errors.append(f"第{number}行:{exc}")
-            continue
-        if question.id in seen:
-            errors.append(f"第{number}行:编号「{question.id}」重复(第{seen[question.id]}行已有)")
-            continue
-        seen[question.id] = number
-        questions.append(question)
+        rows_read.add(number, partial(row_question, cells, number))
     if header is None:
         raise InputError("文件是空的:第一行应是表头,其中必须有「问题」一列")
-    return questions, errors
+    return rows_read.questions, rows_read.errors
 
 
 def _decode(data: bytes) -> str:

@@ -16,25 +16,14 @@ from typing import Any
 
 import pytest
 
-from ..web_server import Server, running_server
+from ..web_server import Server
+from .conftest import TIMEOUT_MS, browser_marks
 
 HERE = Path(__file__).resolve().parent
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 XSS = "<img src=x onerror=alert(1)>"
-TIMEOUT_MS = 30_000
 
-pytestmark = [pytest.mark.slow]
-if not CHROMIUM.exists() and not os.environ.get("CI"):  # in CI the browser tests must run: see the browser fixture
-    pytestmark.append(pytest.mark.skip(reason=f"{CHROMIUM} is missing: run scripts/install_browser.sh"))
+pytestmark = browser_marks()
 
 # Records how the last answer's text grew, and whether any script ran that should not have.
 OBSERVER_JS = """
@@ -48,23 +37,6 @@ OBSERVER_JS = """
   new MutationObserver(record).observe(chat, {subtree: true, childList: true, characterData: true});
 }
 """
-
-
-@pytest.fixture(scope="module")
-def web_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Server:
-    return running_server(request, tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():  # only reached in CI, where the browser tests must run
-        pytest.fail(f"{CHROMIUM} is missing: .ci/run must run scripts/install_browser.sh")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class Page:

@@ -15,12 +15,10 @@ from typing import Any
 
 import pytest
 
-from ..web_server import Server, running_server
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from ..web_server import Server
+from .conftest import TIMEOUT_MS, browser_marks
 
-pytestmark = [pytest.mark.slow]
-if not CHROMIUM.exists() and not os.environ.get("CI"):
-    pytestmark.append(pytest.mark.skip(reason=f"{CHROMIUM} is missing: run scripts/install_browser.sh"))
+pytestmark = browser_marks()
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -60,23 +58,6 @@ CONTRAST_JS = r"""
 """
 
 BOX_JS = "e => { const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; }"
-
-
-@pytest.fixture(scope="module")
-def web_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Server:
-    return running_server(request, tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: .ci/run must run scripts/install_browser.sh")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class Chat:

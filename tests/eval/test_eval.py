@@ -166,6 +166,10 @@ def test_problems_name_what_is_wrong() -> None:
     assert problems(*PAIRS[2]) == ["refused"]
     assert problems(*PAIRS[3]) == []
     assert problems(q("x", refuse=True), r("x")) == ["not refused"]
+    # a refusal that cites a task is not exact, so it is a problem too: `wrong` lists every non-exact answer
+    cited_refusal = r("x", cited=(56,), refused=True)
+    assert not exact(q("x", refuse=True), cited_refusal)
+    assert problems(q("x", refuse=True), cited_refusal) == ["refused but cited [56]"]
     assert problems(q("x", gold=(1,)), r("x", cited=(1, 2))) == ["extra [2]"]
     assert problems(q("x", gold=(1,)), r("x")) == ["missing [1]", "nothing cited"]
 
