@@ -21,6 +21,7 @@ _MIN_COVERAGE = 0.34
 _MIN_DENSE = 0.86
 # Below this share the question's words are simply not in the notice, however close the vectors are.
 _NO_COVERAGE = 0.2
+_OTHER_NOTICE = 0.75  # another notice's best task, against the best task's coverage
 # Cosine similarities of multilingual-e5 sit in a narrow band; "as close as the best" means within this much.
 _DENSE_BAND = 0.015
 _NUMBER = re.compile(r"\d")
@@ -133,11 +134,26 @@ class EvidenceSelector:
                 if s is not best and s.rank < 5
                 and s.coverage >= max(0.85 * best.coverage, _MIN_COVERAGE) and s.strength >= 0.6 * best.strength
             ]
+            if not plan.docs and len(docs) > 1:
+                keep += self._other_notices(scored, best, keep)
         if NUMBER_ASK.search(plan.question) and not listing:
             # a question asking for a figure cites the tasks whose best-matching clause has one (if any has)
             keep = [s for s in keep if _NUMBER.search(self.best_clause(s.task, plan.focus))] or keep
         keep.sort(key=lambda s: s.rank)
         return ranked, keep if listing else keep[:8]
+
+    @staticmethod
+    def _other_notices(scored: Sequence[Scored], best: Scored, keep: Sequence[Scored]) -> list[Scored]:
+        """A question that names no notice, with several loaded, may be about any of them: each other notice's
+        own best task is kept when it covers the question nearly as well as the best one does."""
+        shown = {s.task.doc_id for s in keep}
+        extra: dict[str, Scored] = {}
+        for s in scored:
+            if s.task.doc_id not in shown and s.task.doc_id not in extra and s.rank < 5 \
+                    and s.coverage >= max(_OTHER_NOTICE * best.coverage, _MIN_COVERAGE) \
+                    and s.strength >= 0.6 * best.strength:
+                extra[s.task.doc_id] = s
+        return list(extra.values())
 
     def _score(self, pool: Sequence[Task], focus: str) -> tuple[list[Scored], Scored]:
         """Each task's coverage of the question. The everyday words added for a word are alternatives to it, not
