@@ -308,6 +308,10 @@ class Assistant:
         if not picked:
             return self._refuse(replace(plan, reason=self._why_not(plan)), ranked)
         lines: list[Composed | str] = [plan.caveat] if plan.caveat else []
+        if plan.field in ("deadline", "leader"):
+            # 「工业提质那项任务的完成时限」: the field of the tasks found, said even when the notice leaves it out
+            lines += [self.compose.task(s.task, plan.field, None) for s in picked[:3]]
+            return self._finish(_join(lines, "\n"), Route.LEAD, ranked=ranked)
         if plan.field == "which_section":
             lines += [self.compose.which_section(s.task) for s in picked[:3]]
         lines += [self.compose.lead_line(s.task, self.evidence.best_sentence(s.task, plan.focus)) for s in picked[:3]]

@@ -30,6 +30,8 @@ def plain_mark(task: Task) -> str:
 # what each metadata field is called when a notice does not give it
 _FIELD_NAMES = {"doc_number": "文号", "index_number": "索引号", "keywords": "关键词", "addressees": "印发对象",
                 "date": "日期", "publisher": "发布机构", "meeting": "印发依据", "title": "标题"}
+# a task's own fields a question may ask for (Task attribute -> its name in an answer)
+_TASK_FIELDS = {"deadline": "完成时限", "leader": "责任领导"}
 
 class Citer:
     """Citation marks: 【任务9】 with one notice loaded; 【《2024年…方案》任务9】 once there are several."""
@@ -243,6 +245,10 @@ class Composer:
         """One task by number: its text, who leads and assists it, or which part it is in."""
         if field == "section":
             return self.which_section(task)
+        if field in _TASK_FIELDS:
+            name, value = _TASK_FIELDS[field], getattr(task, field)
+            said = f"{name}:{value}。" if value else f"通知没有写明这项任务的{name}。"
+            return f"任务{task.number}" + self.cite(task) + f"{said}原文:“{task.gist}”" + self.units_line(task)
         if field == "who":
             if role is Role.ASSIST:
                 who = f"协办单位:{'、'.join(task.assists)}" if task.assists else "没有列出协办单位"

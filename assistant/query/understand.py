@@ -34,6 +34,27 @@ def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 _LEAD, _ASSIST = _role_patterns()
+
+
+def _field_patterns() -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
+    """(every label word of a task's fields, which name no content; the words asking for the deadline or the
+    leader), from the notices' labels (ingest's layout words) and the words people ask with (data/role_words.json)."""
+    data = json.loads(resources.files("assistant.query").joinpath("data/role_words.json").read_text("utf-8"))
+    words = layout_words()
+    labels = sorted({w for w, _ in words.labels} | {w for ws in data["fields"].values() for w in ws}, key=lambda w: -len(w))
+    asks = {}
+    for slot in (Slot.DEADLINE, Slot.LEADER):
+        found = {w for w, s in words.labels if s is slot} | set(data["fields"][slot.value])
+        asks[slot.value] = re.compile("|".join(map(re.escape, sorted(found, key=lambda w: -len(w)))))
+    return re.compile("|".join(map(re.escape, labels))), asks
+
+
+_FIELD_LABELS, _FIELD_ASKS = _field_patterns()
+
+
+def field_asked(q: str) -> str:
+    """The task field a question asks for: "deadline" (完成时限) or "leader" (责任领导), else ""."""
+    return next((field for field, pattern in _FIELD_ASKS.items() if pattern.search(q)), "")
 _AND = re.compile(rf"共同|一起|都(有|在|参与|负责|{_LEAD.pattern}|{_ASSIST.pattern})|联合|同时|都有份|合作|均")
 _OR = re.compile(r"或者|或是|或")
 _NOT = re.compile(r"不|没|未|除了|除去|排除|以外|之外")
@@ -99,8 +120,9 @@ def role_of(q: str) -> RoleFilter:
 
 
 def content(q: str) -> str:
-    """What is left of a question once question words, slots and unit verbs are taken out."""
-    return _FILLER.sub("", q)
+    """What is left of a question once question words, slots, unit verbs and the labels of a task's fields
+    (完成时限, 责任领导) are taken out."""
+    return _FILLER.sub("", _FIELD_LABELS.sub("", q))
 
 
 class Planner:
@@ -201,6 +223,11 @@ class Planner:
             # ranking is a comparison; without a word that compares, 「…的任务是哪个部门牵头的?」 asks who
             label = "who" if role_of(q) is not None or re.search(r"谁|哪个(部门|单位)", q) else "fact"
             base = replace(base, label=label)
+        if (asked := field_asked(q)) and not label.startswith(("units", "rank", "section", "plan")):
+            # 「…那项任务的完成时限」「责任领导是谁?」: a field of a task, never the notice's own date or a person
+            if any(s.kind in ("task", "ordinal", "last") for s in spans) or (turns and turns[-1].refs and not content(q)):
+                return self._task_plan(base, spans, turns, f"task_{asked}")
+            return self._retrieval_plan(replace(base, label="who"), spans, turns, field=asked)
         if any(s.kind in ("task", "last") for s in spans) and not label.startswith(("task", "units")):
             # a task named by number is a question about that task, whatever else the words suggest
             label = {"who": "task_who", "topic_section": "task_section"}.get(label, "task_content")
@@ -396,8 +423,9 @@ class Planner:
             previous = turns[-1] if turns else None
             if previous is not None and previous.refs and (_DEICTIC.search(base.question) or not content(base.question)):
                 refs = _focus(previous)
-            elif field == "who":
-                return self._retrieval_plan(replace(base, label="who"), spans, turns)
+            elif field in ("who", *_FIELD_ASKS):
+                return self._retrieval_plan(replace(base, label="who"), spans, turns,
+                                            field="" if field == "who" else field)
             elif field == "section":
                 return self._retrieval_plan(replace(base, label="topic_section"), spans, turns)
             else:
@@ -441,19 +469,19 @@ class Planner:
         return replace(base, op=Op.TOPIC, tasks=turn.refs, topic=content(_RELATION_WORDS.sub(" ", base.question)),
                        query=base.question)
 
-    def _retrieval_plan(self, base: Plan, spans: Sequence[Span], turns: Sequence[Turn]) -> Plan:
+    def _retrieval_plan(self, base: Plan, spans: Sequence[Span], turns: Sequence[Turn], field: str = "") -> Plan:
         """Who / fact / topic / which part: retrieval over the tasks, leaning on the conversation when the
-        question is elliptical (「那共享泊位呢?」「谁牵头?」)."""
+        question is elliptical (「那共享泊位呢?」「谁牵头?」). `field` is a task field asked for (deadline, leader)."""
         q = base.question
         op = {"who": Op.WHO, "topic": Op.TOPIC, "topic_section": Op.FACT}.get(base.label, Op.FACT)
-        field = "which_section" if base.label == "topic_section" else ""
+        field = "which_section" if base.label == "topic_section" else field
         plan = replace(base, op=op, field=field, role=role_of(q) if op is Op.WHO else None)
         own = content(template(q, spans))
         if turns and (_FOLLOWUP.search(q) or len(own) <= 2 or _DEICTIC.search(q)):
             previous = turns[-1]
             if previous.refs and (not own or _DEICTIC.search(q)) and op in (Op.WHO, Op.FACT):
                 # 「谁牵头?」「这个归哪个部门管?」: about what the last answer showed
-                fld = "who" if op is Op.WHO else ("section" if field else "content")
+                fld = field if field in _FIELD_ASKS else "who" if op is Op.WHO else ("section" if field else "content")
                 refs = _focus(previous)
                 return replace(plan, op=Op.TASK, tasks=refs, field=fld)
             if previous.plan.op in (Op.FACT, Op.WHO, Op.TOPIC) or previous.plan.reason == "year":

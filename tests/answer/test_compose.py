@@ -50,3 +50,16 @@ def test_a_part_s_list_names_its_title(assistant: Assistant) -> None:
     part = assistant.answer("第六部分有哪些任务?")
     title = assistant.notice.section_of(6).title
     assert part.part_titles == (title,) and re.search(f"“{title}”", part.text)
+
+
+def test_a_tasks_deadline_or_leader_is_said_or_said_to_be_missing(assistant: Assistant) -> None:
+    from dataclasses import replace
+
+    task = assistant.notice.task(38)
+    assert not task.deadline  # the seed gives no per-task deadline
+    missing = assistant.compose.task(task, "deadline", None)
+    assert "通知没有写明这项任务的完成时限" in missing.text and missing.refs == (task.ref,)
+    given = assistant.compose.task(replace(task, deadline="2024年12月底", leader="某某"), "leader", None)
+    assert "责任领导:某某。" in given.text
+    answer = assistant.answer("任务38的完成时限是什么时候?")
+    assert answer.refs == (task.ref,) and "没有写明这项任务的完成时限" in answer.text

@@ -382,3 +382,29 @@ def test_words_that_name_the_notice_are_not_a_topic(planner: Planner) -> None:
     plan = planner.plan("区房产局在2024年区政府目标任务分解方案里都涉及哪些事?主办协办都算。")
     check(plan, Op.LIST, units=("区房产局",), topic="")
     assert planner.plan("区房产局负责的任务里哪些和老旧小区有关?").topic == "老旧小区"
+
+
+@pytest.mark.parametrize("question, field", [
+    ("任务38的完成时限是什么时候?", "deadline"),
+    ("第5项任务的截止时间是哪天?", "deadline"),
+    ("任务12的责任领导是谁?", "leader"),
+])
+def test_a_tasks_own_field_by_number(planner: Planner, question: str, field: str) -> None:
+    check(planner.plan(question), Op.TASK, field=field)
+
+
+def test_a_tasks_own_field_is_not_the_notices_date_nor_a_person(with_layouts: Planner) -> None:
+    # 完成时限 and 责任领导 are labels of a task's fields: the task is found by the other words, then its field said
+    liuxi = next(n for n in with_layouts._notices if n.identity.place == "柳溪县")
+    check(with_layouts.plan("柳溪县2023年工业提质那项任务的完成时限是什么时候?"), Op.WHO, field="deadline",
+          docs=(liuxi.doc_id,))
+    check(with_layouts.plan("城镇新增就业那项工作的责任领导是谁?"), Op.WHO, field="leader")
+    assert with_layouts.plan("通知是什么时候印发的?").op is Op.METADATA
+
+
+def test_a_field_follow_up_is_about_the_task_just_shown(with_layouts: Planner) -> None:
+    yunling = next(n for n in with_layouts._notices if n.identity.place == "云岭市")
+    first = with_layouts.plan("云岭市2026年的分解表里城镇新增就业的目标是多少?")
+    shown = [Turn(first, (Ref(yunling.doc_id, 4),))]
+    for question, field in (("责任领导是谁?", "leader"), ("那完成时限呢?", "deadline")):
+        check(with_layouts.plan(question, shown), Op.TASK, field=field, tasks=(4,), docs=(yunling.doc_id,))
