@@ -190,6 +190,12 @@ class Planner:
         docs, refusal = self._docs(spans, base)
         if refusal is not None:
             return refusal
+        if docs and any(s.kind == "section" and s.doc and s.doc not in docs for s in spans):
+            # the title words of another notice's part (「扩大有效」) are no part of the notice the question names
+            spans = [s for s in spans if not (s.kind == "section" and s.doc and s.doc not in docs)]
+            templated = template(q, spans)
+            label = self.classifier.classify(_CONTAINER.sub("", templated) or templated)
+            base = replace(base, label=label)
         if not docs and turns and (joined or _FOLLOWUP.search(q) or _WITHIN.search(q) or len(content(templated)) <= 2):
             docs = _shown_docs(turns[-1])  # a follow-up is about the notices the conversation is on
         relative = [s.text for s in spans if s.kind == "relative_year"]

@@ -408,3 +408,11 @@ def test_a_field_follow_up_is_about_the_task_just_shown(with_layouts: Planner) -
     shown = [Turn(first, (Ref(yunling.doc_id, 4),))]
     for question, field in (("责任领导是谁?", "leader"), ("那完成时限呢?", "deadline")):
         check(with_layouts.plan(question, shown), Op.TASK, field=field, tasks=(4,), docs=(yunling.doc_id,))
+
+
+def test_another_notices_part_title_is_no_part_of_the_notice_named(with_layouts: Planner) -> None:
+    # 「扩大有效」 and 「重点工作」 are words of other notices' part titles; the question names 桐山区 or 云岭市
+    tongshan = next(n for n in with_layouts._notices if n.identity.place == "桐山区")
+    plan = with_layouts.plan("桐山区2022年扩大有效投资的指标要求是什么?")
+    assert plan.op is not Op.SECTION and plan.docs == (tongshan.doc_id,)
+    check(with_layouts.plan("云岭市2026年责任分解表里列了几项重点工作?"), Op.COUNT, field="tasks")
