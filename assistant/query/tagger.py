@@ -16,7 +16,7 @@ import jieba.posseg
 from pypinyin import Style, lazy_pinyin
 
 from ..ingest.knowledge import Knowledge
-from ..ingest.units import UnitDirectory, without_level
+from ..ingest.units import UnitDirectory, unit_kind, without_level
 from ..records import Level, Notice
 
 SlotKind = Literal["unit", "task", "ordinal", "last", "section", "year", "relative_year", "place", "unknown_unit",
@@ -33,10 +33,10 @@ _TASK_REFS = (
     # 任务38, 任务三十八 — but not 任务一共 / 任务一些
     re.compile(rf"(?:任务|#)\s*{_NUM}(?![共些起样般直定切下半])\s*(?:项|条|号)?"),
     re.compile(rf"{_NUM}\s*号\s*(?:任务|工作)?"),
-    re.compile(rf"第\s*{_NUM}\s*(?:项|条)(?!部分)(?:任务|工作)?"),
+    re.compile(rf"第\s*{_NUM}\s*(?:项|条|个|件)(?!部分|方面|板块)(?:任务|工作|事)?"),
 )
 _LAST = re.compile(r"最后(?:一|那)?(?:项|条)(?:任务|工作)?")
-_SECTION_NUMBER = re.compile(rf"第\s*{_NUM}\s*(?:部分|板块|大块|大项|方面|章|节|块)")
+_SECTION_NUMBER = re.compile(rf"第\s*{_NUM}\s*个?\s*(?:部分|板块|大块|大项|方面|章|节|块)")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年?")
 _RELATIVE_YEAR = re.compile(r"去年|前年|明年|后年|上一年|下一年|上年度|明年度")
 _TITLE = re.compile(r"《([^》]+)》")
@@ -116,6 +116,11 @@ class Tagger:
         self._units = units
         knowledge = knowledge or Knowledge()
         self._aliases = units.aliases
+        # each alias of three or more characters with one character blanked out, for finding slips of it
+        # (named units only: 个部门 is no slip of the group 各部门)
+        self._one_off = {a[:i] + "\0" + a[i + 1:]: a for a, u in self._aliases.items()
+                         if len(a) >= 3 and unit_kind(u) != "group" for i in range(len(a))}
+        self._slip_lengths = sorted({len(a) for a in self._aliases if len(a) >= 3}, reverse=True)
         self._section_words = self._derive_section_words(knowledge)
         self._places = {n.identity.place: n.doc_id for n in self._notices if n.identity.place}
         self._places.update({n.identity.place_short: n.doc_id for n in self._notices if n.identity.place_short})
@@ -206,6 +211,16 @@ class Tagger:
             else:
                 if _looks_like_unit(word):
                     add(Span(m.start(), m.end(), "unknown_unit", word, word))
+        # a slip in the ending itself (房产居 for 房产局) leaves no unit-shaped word: any window of the question that
+        # is an alias with one character changed
+        for length in self._slip_lengths:
+            for start in range(len(q) - length + 1):
+                typed = q[start:start + length]
+                for i in range(length):
+                    alias = self._one_off.get(typed[:i] + "\0" + typed[i + 1:])
+                    if alias and is_slip(typed, alias) and without_level(typed) not in real_unit_names():
+                        add(Span(start, start + length, "unit", self._aliases[alias], typed, corrected=True))
+                        break
 
     def _tag_places(self, q: str, free: Callable[[int, int], bool], add: Callable[[Span], None]) -> None:
         """Places: a loaded notice's place picks that notice; any other place (a jieba place name ending in a level

@@ -106,6 +106,8 @@ SLIPS = [
     ("审记局负责啥", "区审计局"),
     ("区教玉局的工作", "区教育局"),
     ("区房厂局有哪些任务", "区房产局"),
+    ("区房产居负责哪些任务", "区房产局"),  # the slip is in the unit's ending
+    ("统计据的工作", "区统计局"),
 ]
 
 
@@ -270,6 +272,8 @@ FOLLOW_UPS = [
     ("其中第一项是什么", LIST_TURN, Op.TASK, {"tasks": (2,), "field": "content"}),
     ("第三项的协办单位有哪些", LIST_TURN, Op.TASK, {"tasks": (5,), "field": "who", "role": Role.ASSIST}),
     ("最后一项属于哪个部分", LIST_TURN, Op.TASK, {"tasks": (9,), "field": "section"}),
+    ("第二个是谁协办的", LIST_TURN, Op.TASK, {"tasks": (3,), "field": "who", "role": Role.ASSIST}),
+    ("第四件讲的啥", LIST_TURN, Op.TASK, {"tasks": (7,), "field": "content"}),
     ("其中牵头的有几项", LIST_TURN, Op.LIST, {"units": ("区商务局",), "role": Role.LEAD, "count": True}),
     ("它协办哪些", LIST_TURN, Op.LIST, {"units": ("区商务局",), "role": Role.ASSIST}),
     ("谁牵头", FACT_TURN, Op.TASK, {"tasks": (54,), "field": "who"}),
