@@ -20,7 +20,7 @@ from .answer.backends import Generator, make_generator
 from .answer.compose import Citer, Composed, Composer, join
 from .answer.evidence import MONEY_ASK, MONEY_SAID, TIME_SAID, WHEN_ASK, EvidenceSelector
 from .answer.generation import GenerationStats, GroundedGeneration
-from .answer.messages import Examples, help_text, invalid_text, refusal_text
+from .answer.messages import Examples, clarify_text, help_text, invalid_text, refusal_text
 from .index.chunks import chunks_of
 from .index.embeddings import make_embeddings
 from .index.store import VectorIndex
@@ -43,7 +43,7 @@ Handler = Callable[[Plan], Answer]
 ROUTE_OF = {
     Op.LIST: Route.UNIT, Op.COUNT: Route.COUNT, Op.RANK: Route.RANK, Op.TASK: Route.TASK, Op.SECTION: Route.SECTION,
     Op.METADATA: Route.METADATA, Op.WHO: Route.LEAD, Op.FACT: Route.FACT, Op.TOPIC: Route.TOPIC,
-    Op.MULTI: Route.MULTI, Op.HELP: Route.HELP, Op.REFUSE: Route.REFUSE, Op.INVALID: Route.INVALID,
+    Op.MULTI: Route.MULTI, Op.HELP: Route.HELP, Op.CLARIFY: Route.CLARIFY, Op.REFUSE: Route.REFUSE, Op.INVALID: Route.INVALID,
 }
 
 
@@ -82,6 +82,7 @@ class Assistant:
         self._handlers: dict[Op, Handler] = {
             Op.INVALID: self._invalid,
             Op.HELP: self._help,
+            Op.CLARIFY: self._clarify,
             Op.REFUSE: self._refuse,
             Op.LIST: self._list,
             Op.COUNT: self._count,
@@ -164,6 +165,9 @@ class Assistant:
 
     def _help(self, plan: Plan) -> Answer:
         return Answer(text=help_text(self._title, self.examples), route=Route.HELP)
+
+    def _clarify(self, plan: Plan) -> Answer:
+        return Answer(text=clarify_text(plan.reason, plan.subject, plan.units, self.examples), route=Route.CLARIFY)
 
     def _refuse(self, plan: Plan, ranked: Sequence[Task] = ()) -> Answer:
         years = "、".join(sorted({f"{n.year}年" for n in self.notices if n.year})) or "本年度"

@@ -229,3 +229,20 @@ def test_a_topic_list_cites_every_task_that_names_the_topic(assistant: Assistant
     naming = {t.number for t in assistant.notice.tasks if word in t.body}
     assert len(naming) >= 2
     assert naming <= set(assistant.answer(question).citations)
+
+
+def test_a_topic_in_words_no_task_uses_lists_the_tasks_of_its_theme(assistant: Assistant) -> None:
+    """「求职」 is in no task: the tasks on the theme it belongs to (the general thesaurus) are the answer."""
+    themes = assistant.lexicon.alternatives("求职")
+    assert themes and not any("求职" in t.body for t in assistant.notice.tasks)
+    on_theme = {t.number for t in assistant.notice.tasks if any(term in t.body for a in themes for term in a.terms)}
+    assert len(on_theme) >= 2
+    answer = assistant.answer("求职方面有哪些任务?")
+    assert not answer.refused and set(answer.citations) >= on_theme
+
+
+def test_a_question_that_could_mean_several_units_is_asked_back(assistant: Assistant) -> None:
+    answer = assistant.answer("管委会负责哪些任务?")
+    assert answer.route == "clarify" and not answer.refused and not answer.refs
+    named = [u.name for u in assistant.units.departments if u.name.endswith("管委会")]
+    assert len(named) >= 2 and all(name in answer.text for name in named)

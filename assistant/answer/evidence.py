@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from ..query.plan import Plan
-from ..query.retrieval import HybridRetriever, Lexicon, rrf
+from ..query.retrieval import Alternative, HybridRetriever, Lexicon, rrf
 from ..records import Ref, Task
 
 log = logging.getLogger(__name__)
@@ -112,20 +112,26 @@ class EvidenceSelector:
         if not ranked:
             return ranked, []
         pool = ranked if listing else ranked[:10]
-        scored, best = self._score(pool, self._asking_clause(plan.focus or plan.query, pool))
+        # a listing takes every task on the theme of its words (「治水」: 排水, 河湖…); a fact is found by its words
+        scored, best = self._score(pool, self._asking_clause(plan.focus or plan.query, pool), themes=listing)
         dense = {h.chunk.ref: h.score for h in dense_hits if h.chunk.kind == "task"}
         top_dense = max((v for ref, v in dense.items() if ref.doc_id in docs), default=0.0)
         if best.coverage < _NO_COVERAGE or (best.coverage < _MIN_COVERAGE and top_dense < _MIN_DENSE):
             log.info("no evidence: coverage %.2f dense %.3f for %r", best.coverage, top_dense, plan.question)
             return ranked, []
         if listing:
-            # every task on the topic: clear lexical support, or some support and a vector as close as the best
+            # every task on the topic: clear lexical support, or some support and a vector as close as the best;
+            # measured against the task that covers the topic most (not the one that repeats a word most often)
+            best = max(scored, key=lambda s: (s.coverage, s.strength, -s.rank))
+            # when the question names a theme, a close vector alone does not bring in a task off the theme
+            on_theme = self._on_theme(pool, plan.focus or plan.query)
             keep = [best] + [
                 s for s in scored
                 if s is not best and (
                     (s.coverage >= max(LISTING.coverage, LISTING.share * best.coverage)
                      and s.strength >= LISTING.strength * best.strength)
-                    or (s.coverage >= LISTING.dense_coverage and dense.get(s.task.ref, 0.0) >= top_dense - LISTING.band)
+                    or (s.coverage >= LISTING.dense_coverage and dense.get(s.task.ref, 0.0) >= top_dense - LISTING.band
+                        and (on_theme is None or s.task.ref in on_theme))
                 )
             ]
         else:
@@ -142,6 +148,17 @@ class EvidenceSelector:
         keep.sort(key=lambda s: s.rank)
         return ranked, keep if listing else keep[:8]
 
+    def _used(self, word: str) -> bool:
+        """Whether any loaded task says the word."""
+        return any(word in t.body for t in self._tasks.values())
+
+    def _on_theme(self, pool: Sequence[Task], text: str) -> set[Ref] | None:
+        """The tasks holding a term of a theme the text names (None: it names none)."""
+        themes = self._lexicon.alternatives(text)
+        if not themes:
+            return None
+        return {t.ref for t in pool if any(term in t.body for a in themes for term in a.terms)}
+
     @staticmethod
     def _other_notices(scored: Sequence[Scored], best: Scored, keep: Sequence[Scored]) -> list[Scored]:
         """A question that names no notice, with several loaded, may be about any of them: each other notice's
@@ -155,12 +172,16 @@ class EvidenceSelector:
                 extra[s.task.doc_id] = s
         return list(extra.values())
 
-    def _score(self, pool: Sequence[Task], focus: str) -> tuple[list[Scored], Scored]:
+    def _score(self, pool: Sequence[Task], focus: str, *, themes: bool = False) -> tuple[list[Scored], Scored]:
         """Each task's coverage of the question. The everyday words added for a word are alternatives to it, not
-        more words to find: a task is scored on the question as asked and as expanded, whichever it covers more."""
+        more words to find: a task is scored on the question as asked and as expanded, whichever it covers more.
+        With `themes`, a word of a theme the notices never use is also found in a task holding another term of that
+        theme (「治水」 in a task on 河湖)."""
         weighted = [(w, sum(w.values())) for w in map(self.weights, dict.fromkeys([focus, self._lexicon.expand(focus)]))]
+        # (only for words the notices never use: where they do use the word, it is the word they mean)
+        alternatives = [a for a in self._lexicon.alternatives(focus) if not self._used(a.said)] if themes else []
         scored = [
-            Scored(t, i, *max((self._coverage(t, w, total) for w, total in weighted), default=(0.0, 0.0)))
+            Scored(t, i, *max((self._coverage(t, w, total, alternatives) for w, total in weighted), default=(0.0, 0.0)))
             for i, t in enumerate(pool)
         ]
         return scored, max(scored, key=lambda s: (s.strength - 0.03 * min(s.rank, 10), -s.rank))
@@ -169,7 +190,8 @@ class EvidenceSelector:
         """A long, rambling question is judged by its clause the notice covers best (the story around it would
         dilute any coverage share); a short one as a whole."""
         clauses = [c for c in re.split(r"[,,。!!??;;]", focus) if len(c) >= 4]
-        if len(focus) <= _LONG or len(clauses) < 2:
+        sentences = re.search(r"[。!!??;;].", focus.strip())  # a question told with a statement beside it
+        if (len(focus) <= _LONG and not sentences) or len(clauses) < 2:
             return focus
         return max(clauses, key=lambda c: self._score(pool, c)[1].coverage)
 
@@ -184,11 +206,17 @@ class EvidenceSelector:
         return {g: math.log((self._n + 1) / (self._df.get(g, 0) + 0.5)) for g in grams}
 
     @staticmethod
-    def _coverage(task: Task, weights: dict[str, float], total: float) -> tuple[float, float]:
-        """(share of the question's weight found in the task, that weight scaled by how often it occurs)."""
+    def _coverage(task: Task, weights: dict[str, float], total: float,
+                  themes: Sequence[Alternative] = ()) -> tuple[float, float]:
+        """(share of the question's weight found in the task, that weight scaled by how often it occurs). Words of
+        a theme are found when the task holds any term of the theme."""
         if total <= 0:
             return 0.0, 0.0
         found = {g: task.text.count(g) for g in weights}
+        for theme in themes:
+            said = [g for g in bigrams(theme.said) if g in found and not found[g]]
+            if said and any(term in task.body for term in theme.terms):
+                found.update(dict.fromkeys(said, 1))
         coverage = sum(w for g, w in weights.items() if found[g]) / total
         strength = sum(w * (1 + math.log(found[g])) for g, w in weights.items() if found[g]) / total
         return coverage, strength

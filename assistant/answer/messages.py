@@ -30,6 +30,11 @@ INVALID = {
     "empty": "请输入一个问题,例如「{example}」。",
     "too_long": "问题太长了(超过 {limit} 个字),请精简后再问。",
 }
+CLARIFY = {
+    "referent": "请问“{subject}”指的是哪项工作?可以说任务编号(如「任务1讲的是什么?」),或工作的内容(如「{example}」)。",
+    "kind": "通知中名称带“{subject}”的单位有 {count} 个:{units}。请问您想了解哪一个?例如「{first}负责哪些任务?」。",
+}
+_SHOWN_UNITS = 12
 HELP = "您好!我根据《{title}》回答问题,每条回答都标注出处任务编号。可以这样问:\n{examples}"
 
 
@@ -73,3 +78,11 @@ def refusal_text(reason: str, *, title: str, subject: str, years: str, examples:
 
 def help_text(title: str, examples: Examples) -> str:
     return HELP.format(title=title, examples="\n".join(f"- {q}" for q in examples.questions))
+
+
+def clarify_text(reason: str, subject: str, units: Sequence[str], examples: Examples) -> str:
+    """A question back to the user, with what they could say instead."""
+    shown = "、".join(units[:_SHOWN_UNITS]) + ("等" if len(units) > _SHOWN_UNITS else "")
+    example = examples.questions[0] if examples.questions else "一共有多少项任务?"
+    return CLARIFY[reason].format(subject=subject, count=len(units), units=shown, first=units[0] if units else "",
+                                  example=example)

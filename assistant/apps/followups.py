@@ -16,6 +16,9 @@ _NONE = {Op.INVALID, Op.HELP, Op.REFUSE, Op.COUNT, Op.METADATA, Op.RANK}
 
 def followups(plan: Plan, answer: Answer, limit: int = MAX_FOLLOWUPS) -> tuple[str, ...]:
     """Two or three questions a reader may ask next, each answerable from the notices (at most `limit`)."""
+    if plan.op is Op.CLARIFY:
+        # the readings to choose from, as questions
+        return tuple(f"{unit}负责哪些任务?" for unit in plan.units[:limit])
     if answer.refused or plan.op in _NONE or not answer.sources:
         return ()
     asked = set(plan.units)

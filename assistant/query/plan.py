@@ -23,6 +23,7 @@ class Op(StrEnum):
     TOPIC = "topic"  # every task about a topic (scored over all tasks, never cut at top-k)
     MULTI = "multi"  # several questions in one: `parts`
     HELP = "help"
+    CLARIFY = "clarify"  # two or more readings tie, or nothing to refer to: ask the user (`reason`, `subject`, `units`)
     REFUSE = "refuse"  # the notices do not answer it: `reason`, `subject`
     INVALID = "invalid"  # not a question the assistant can take (empty, too long)
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import Literal, Protocol
 
 import jieba
@@ -30,22 +34,55 @@ STOPWORDS = frozenset(
 _PUNCT = re.compile(r"^[\W_]+$")
 _FRAME_EDGES = re.compile(r"^(这|那|该|此|各)|(的|了)$")
 
+@dataclass(frozen=True)
+class Alternative:
+    """Words of a question (`said`) and the terms of a theme they belong to: a task holding any of the terms
+    speaks of what was said (「治水」 is answered by a task on 排水 or 河湖)."""
+
+    said: str
+    terms: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def topic_groups() -> tuple[frozenset[str], ...]:
+    """The general thesaurus of themes of government work plans (data/topics.json): the everyday and formal words
+    of each theme. Domain knowledge, not any one notice's."""
+    data = json.loads(resources.files("assistant.query").joinpath("data/topics.json").read_text(encoding="utf-8"))
+    return tuple(frozenset(g["terms"]) for g in data["groups"])
+
+
 class Lexicon:
-    """How text becomes search terms: the tokenizer, the words that carry no content, and the everyday words
-    people use for the notices' own terms (「车位」 -> 停车泊位), from the notices' knowledge files."""
+    """How text becomes search terms: the tokenizer, the words that carry no content, the everyday words
+    people use for the notices' own terms (「车位」 -> 停车泊位, from the notices' knowledge files) and the themes
+    words belong to (a general thesaurus)."""
 
     def __init__(self, tokenizer: jieba.Tokenizer, stopwords: Iterable[str] = (),
-                 everyday: Sequence[tuple[str, str]] = ()) -> None:
+                 everyday: Sequence[tuple[str, str]] = (), themes: Sequence[frozenset[str]] = ()) -> None:
         self.tokenizer = tokenizer
         self._stopwords = STOPWORDS | frozenset(stopwords)
         self._everyday = tuple((re.compile(pattern, re.I), words) for pattern, words in everyday)
+        by_term: dict[str, set[str]] = {}
+        for terms in themes:
+            for term in terms:
+                by_term.setdefault(term, set()).update(terms)
+        self._themes = {term: frozenset(terms) for term, terms in by_term.items()}
+        self._theme_pattern = (re.compile("|".join(map(re.escape, sorted(self._themes, key=len, reverse=True))))
+                               if self._themes else None)
+
+    def alternatives(self, text: str) -> list[Alternative]:
+        """The theme words in the text (longest first, not overlapping), each with every term of its themes."""
+        if self._theme_pattern is None:
+            return []
+        text = normalize_question(text)
+        return [Alternative(m.group(0), self._themes[m.group(0)]) for m in self._theme_pattern.finditer(text)
+                if m.group(0) not in self._stopwords]
 
     @classmethod
     def for_notices(cls, tokenizer: jieba.Tokenizer, notices: Sequence[Notice],
                     everyday: Sequence[tuple[str, str]] = ()) -> Lexicon:
         """The lexicon of loaded notices: their years (2024, 2024年) say which notice, not what it is about."""
         years = {n.year for n in notices if n.year}
-        return cls(tokenizer, years | {f"{y}年" for y in years}, everyday)
+        return cls(tokenizer, years | {f"{y}年" for y in years}, everyday, topic_groups())
 
     def expand(self, query: str) -> str:
         """The query plus the notices' words for the everyday words in it (「车位」 -> 停车泊位)."""

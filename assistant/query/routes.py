@@ -21,6 +21,7 @@ class Route(StrEnum):
     RANK = "rank"  # units or parts ranked by their number of tasks, from the records
     TOPIC = "topic"  # every task about a topic
     MULTI = "multi"  # several questions in one
+    CLARIFY = "clarify"  # a question back to the user: which unit, which task
     # set by the apps, never by the router
     ERROR = "error"
     RATE_LIMITED = "rate_limited"

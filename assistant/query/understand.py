@@ -77,6 +77,16 @@ _EACH = re.compile(r"^(.{2,30}?)分别(.*)$")
 _RELATION_WORDS = re.compile(r"有关|相关|涉及|关于|方面|哪些事|什么事|哪些|有什么|都算|也算")
 _ASKS = re.compile(r"谁|哪个|哪些|哪家|多少|几|什么|是否|有没有|吗|部分")
 _SPLIT = re.compile(r"(?<=[??;;。])")
+# a unit named only by its kind: 「管委会负责…」「那个街道办…」 (not the end of a longer name: 铁北管委会)
+_BARE_KIND = re.compile(r"(?:^|[,,。??、]|那个|这个|哪个|有个|某个|我们|咱们)(?P<kind>管委会|街道办事处|街道办|街道)")
+_UNIT_ASK = re.compile(r"负责|承担|分到|干什么|做什么|干啥|做啥|管什么|管哪些|任务")
+# what makes a clause a question or a request (else it is a statement: context for the question beside it)
+_ASKING = re.compile(r"[??]|谁|哪|多少|几|什么|啥|是否|有没有|能不能|会不会|可不可以|能否|吗|呢|怎么|如何|咋|列|说说|讲讲|"
+                     r"介绍|告诉|查|看看|给我|帮我|请")
+
+
+def _asking(clause: str) -> bool:
+    return bool(_ASKING.search(clause))
 _INJECTION = re.compile(
     r"(忽略|无视|忘记|忘掉|不要理会|不用管|跳过).{0,12}(指令|提示|规则|设定|要求|限制|上面|之前|以上|前面|上述)|"
     r"system\s*prompt|系统提示|提示词|越狱|你现在是|扮演|假装你|开发者模式|"
@@ -161,12 +171,22 @@ class Planner:
         if m := _INJECTION.search(q):
             return Plan(Op.REFUSE, q, reason="injection", subject=m.group(0))
         clauses: list[str] = []
+        told = ""  # statements before the first question: the story it is asked in
         for clause in (c for c in _SPLIT.split(q) if c.strip()):
-            # 「…最多?有几项?」: a clause with no words of its own belongs to the one before
-            if clauses and len(content(clause)) < 2:
+            if not _asking(clause):
+                # 「家里俩娃都在上学。…」「…有哪些?想了解下政校合作」: a statement is context, not a question
+                if clauses:
+                    clauses[-1] += clause
+                else:
+                    told += clause
+            elif clauses and len(content(clause)) < 2:
+                # 「…最多?有几项?」: a clause with no words of its own belongs to the one before
                 clauses[-1] += clause
             else:
-                clauses.append(clause)
+                clauses.append(told + clause)
+                told = ""
+        if told and not clauses:
+            clauses.append(told)
         if len(clauses) > 1:
             parts: list[Plan] = []
             context = list(turns)
@@ -209,6 +229,8 @@ class Planner:
         groups = [u for u in units if self._units.units[u].kind == "group"]
         if _SUPERLATIVE.search(q) and (len(units) != 1 or groups):
             return self._rank(base, spans, units, label)
+        if (clarify := self._clarify(base, spans, units, turns)) is not None:
+            return clarify
         previous = turns[-1].plan if turns else None
         if (previous is not None and previous.op is Op.LIST and not units and not content(q)
                 and not any(s.kind in ("task", "ordinal", "last") for s in spans)
@@ -463,6 +485,23 @@ class Planner:
             else:
                 refs += [Ref(n.doc_id, number) for n in notices if any(t.number == number for t in n.tasks)]
         return list(dict.fromkeys(refs))
+
+    def _clarify(self, base: Plan, spans: Sequence[Span], units: tuple[str, ...], turns: Sequence[Turn]) -> Plan | None:
+        """A question to ask back: 「这个谁负责?」 with nothing said before it to point at, or a unit named only by
+        its kind (「管委会负责哪些任务?」) when several loaded units are of that kind."""
+        q = base.question
+        slots = [s for s in spans if s.kind in ("task", "ordinal", "last", "section", "unit", "unknown_unit")]
+        if not turns and not slots and (m := _DEICTIC.search(q)) and not content(_DEICTIC.sub("", q)):
+            return replace(base, op=Op.CLARIFY, reason="referent", subject=m.group(0))
+        if units or slots or not (role_of(q) is not None or _UNIT_ASK.search(q)):
+            return None
+        for m in _BARE_KIND.finditer(q):
+            kind = m.group("kind")
+            named = [u.name for u in self._units.departments if u.name.endswith(kind)
+                     and (not base.docs or {r.doc_id for refs in self._units.tasks(u.name) for r in refs} & set(base.docs))]
+            if len(named) >= 2:
+                return replace(base, op=Op.CLARIFY, reason="kind", subject=kind, units=tuple(named))
+        return None
 
     def _metadata(self, base: Plan) -> Plan:
         q = base.question

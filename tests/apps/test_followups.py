@@ -72,3 +72,10 @@ def test_offered_follow_ups_are_answered_on_the_seed_notice(assistant: Assistant
     for follow_up in offered:
         if follow_up.endswith("还负责哪些任务?"):
             assert follow_up.removesuffix("还负责哪些任务?") in units
+
+
+def test_a_question_back_offers_its_readings() -> None:
+    plan = Plan(Op.CLARIFY, question="管委会负责哪些任务", reason="kind", subject="管委会",
+                units=("甲管委会", "乙管委会", "丙管委会", "丁管委会"))
+    assert followups(plan, Answer(text="…", route="clarify")) == (
+        "甲管委会负责哪些任务?", "乙管委会负责哪些任务?", "丙管委会负责哪些任务?")

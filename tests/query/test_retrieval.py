@@ -6,7 +6,8 @@ import jieba
 import pytest
 
 from assistant.ingest.corpus import Corpus
-from assistant.query.retrieval import BM25Retriever, HybridRetriever, Lexicon, rrf
+from assistant.ingest.units import UnitDirectory
+from assistant.query.retrieval import STOPWORDS, BM25Retriever, HybridRetriever, Lexicon, rrf, topic_groups
 from assistant.records import Chunk, Hit
 
 from ..conftest import CORPUS
@@ -126,3 +127,26 @@ def test_bm25_inverted_index_matches_rank_bm25(notice, seed_lexicon: Lexicon) ->
         assert [h.score for h in got] == pytest.approx([scores[i] for i in expected], rel=1e-12), q
         compared += bool(expected)
     assert compared > 200  # 216 of the 302 questions have lexical hits
+
+
+def test_theme_words_come_with_every_term_of_their_themes(tokenizer: Lexicon) -> None:
+    water = frozenset({"治水", "河湖", "排水"})
+    lexicon = Lexicon(tokenizer.tokenizer, themes=[water, frozenset({"排水", "下水道"})])
+    found = lexicon.alternatives("区里治水和下水道方面有哪些任务")
+    assert [a.said for a in found] == ["治水", "下水道"]
+    assert found[0].terms == water and found[1].terms == {"排水", "下水道"}
+    assert lexicon.alternatives("停车位够不够") == []
+
+
+def test_the_thesaurus_is_general_domain_knowledge() -> None:
+    """Every theme has telling terms of two or more characters, and none names a loaded notice's place or unit."""
+    groups = topic_groups()
+    assert len(groups) >= 100 and all(len(g) >= 3 for g in groups)
+    terms = set().union(*groups)
+    assert all(isinstance(t, str) and len(t) >= 2 for t in terms)
+    assert not terms & STOPWORDS  # a theme term alone must say what a task is about
+    corpus = Corpus.load(CORPUS)
+    places = {p for n in corpus.notices for p in (n.identity.place, n.identity.place_short) if p}
+    units = {u.name for u in UnitDirectory(corpus.notices, corpus.knowledge).departments}
+    assert not {t for t in terms if any(p in t for p in places)}
+    assert not terms & units  # (generic short names such as 城管 or 消防 are words of a theme, not a unit)

@@ -420,3 +420,26 @@ def test_another_notices_part_title_is_no_part_of_the_notice_named(with_layouts:
     plan = with_layouts.plan("桐山区2022年扩大有效投资的指标要求是什么?")
     assert plan.op is not Op.SECTION and plan.docs == (tongshan.doc_id,)
     check(with_layouts.plan("云岭市2026年责任分解表里列了几项重点工作?"), Op.COUNT, field="tasks")
+
+
+@pytest.mark.parametrize("question", [
+    "我在社区上班。想知道区民政局负责哪些任务?",  # the story before the question
+    "区民政局负责哪些任务?我们单位要汇总一下",  # a remark after it
+])
+def test_a_statement_beside_a_question_is_its_context_not_another_question(planner: Planner, question: str) -> None:
+    check(planner.plan(question), Op.LIST, units=("区民政局",))
+
+
+def test_a_unit_named_only_by_its_kind_is_asked_back(planner: Planner) -> None:
+    plan = planner.plan("管委会负责哪些任务?")
+    check(plan, Op.CLARIFY, reason="kind", subject="管委会")
+    assert len(plan.units) >= 2 and all(u.endswith("管委会") for u in plan.units)
+    # a full name, a superlative over the kind, or the group of streets are no question back
+    assert planner.plan("铁北管委会负责哪些任务").op is Op.LIST
+    assert planner.plan("哪个管委会的任务最多").op is Op.RANK
+    assert planner.plan("街道办负责什么").op is Op.LIST
+
+
+def test_this_with_nothing_before_it_is_asked_back(planner: Planner) -> None:
+    check(planner.plan("这个谁负责?"), Op.CLARIFY, reason="referent", subject="这个")
+    assert planner.plan("这个谁负责?", [FACT_TURN]).op is Op.TASK
