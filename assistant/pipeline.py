@@ -38,6 +38,8 @@ __all__ = ["Assistant", "answer", "get_assistant"]
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Plan], Answer]
+# a topic answer with at most this many tasks quotes what each says; a longer one lists them
+_QUOTED_TOPIC = 3
 
 # the route each operation's answer reports
 ROUTE_OF = {
@@ -359,6 +361,12 @@ class Assistant:
         if not picked:
             return self._refuse(replace(plan, reason=self._why_not(plan)), ranked)
         tasks = sorted((s.task for s in picked), key=lambda t: self._order(t.ref))
+        if len(tasks) <= _QUOTED_TOPIC:
+            # a few tasks: what each says about the question (「找工作有什么帮助?」 wants the 就业服务站, not a title)
+            lines: list[Composed | str] = [plan.caveat] if plan.caveat else []
+            lines += [f"与这个问题有关的任务共 {len(tasks)} 项:"] if len(tasks) > 1 else []
+            lines += [self.compose.fact_line(t, self.evidence.best_sentence(t, query)) for t in tasks]
+            return self._finish(_join(lines, "\n"), Route.TOPIC, ranked=ranked)
         head = (plan.caveat + "\n" if plan.caveat else "") + f"与这个问题有关的任务共 {len(tasks)} 项:"
         return self._finish(self.compose.task_list(head, tasks), Route.TOPIC, ranked=ranked)
 
