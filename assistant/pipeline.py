@@ -303,6 +303,9 @@ class Assistant:
         if not notices:
             most = max(len(n.sections) for n in self.notices)
             return self._refuse(replace(plan, reason="no_section", subject=str(most)))
+        if plan.field == "title":
+            return self._finish(_join([self.compose.section_titles(n, plan.sections) for n in notices], "\n"),
+                                Route.SECTION)
         return self._finish(_join([self.compose.sections(n, plan.sections) for n in notices]), Route.SECTION)
 
     def _metadata(self, plan: Plan) -> Answer:

@@ -177,6 +177,13 @@ class Composer:
         body = join("\n", [head, *self.task_lines([notice.task(k) for k in s.task_numbers])])
         return Composed(self.header(notice)) + body + Composed("", part_titles=(s.title,))
 
+    def section_titles(self, notice: Notice, numbers: Sequence[int]) -> Composed:
+        """The titles of parts (and where their tasks run), citing no task: the name was asked, not the tasks."""
+        parts = [notice.section_of(k) for k in numbers if k <= len(notice.sections)]
+        lines = [f"第{s.numeral}部分的标题是“{s.title}”(任务{s.task_numbers[0]}–{s.task_numbers[-1]},共 {len(s.task_numbers)} 项)。"
+                 for s in parts]
+        return Composed(self.header(notice) + "\n".join(lines), part_titles=tuple(s.title for s in parts))
+
     def which_section(self, task: Task) -> Composed:
         sec = self._notices[task.doc_id].section_of(task.section)
         return self.cite(task) + Composed(f"属于第{sec.numeral}部分“{sec.title}”。", part_titles=(sec.title,))

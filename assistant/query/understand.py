@@ -77,6 +77,9 @@ _EACH = re.compile(r"^(.{2,30}?)分别(.*)$")
 _RELATION_WORDS = re.compile(r"有关|相关|涉及|关于|方面|哪些事|什么事|哪些|有什么|都算|也算")
 _ASKS = re.compile(r"谁|哪个|哪些|哪家|多少|几|什么|是否|有没有|吗|部分")
 _SPLIT = re.compile(r"(?<=[??;;。])")
+# a part's name is asked, not its tasks: 「第一部分的标题是什么」「第三部分叫什么」
+_TITLE_ASK = re.compile(r"标题|题目|名称|名字|叫什么|叫啥")
+_TASKS_ASK = re.compile(r"任务|哪些|有什么|几项")
 # a unit named only by its kind: 「管委会负责…」「那个街道办…」 (not the end of a longer name: 铁北管委会)
 _BARE_KIND = re.compile(r"(?:^|[,,。??、]|那个|这个|哪个|有个|某个|我们|咱们)(?P<kind>管委会|街道办事处|街道办|街道)")
 _UNIT_ASK = re.compile(r"负责|承担|分到|干什么|做什么|干啥|做啥|管什么|管哪些|任务")
@@ -278,7 +281,11 @@ class Planner:
             if sections:
                 if units:
                     return self._units_plan(base, spans, units, turns, count=label == "section_count")
-                return replace(base, op=Op.SECTION, sections=sections, count=label == "section_count")
+                # (「标题是什么,下面有哪些任务」 asks for the tasks as well)
+                title = (not units and label != "section_count" and bool(_TITLE_ASK.search(q))
+                         and not _TASKS_ASK.search(q))
+                return replace(base, op=Op.SECTION, sections=sections, count=label == "section_count",
+                               field="title" if title else "")
             return self._retrieval_plan(replace(base, label="topic"), spans, turns)
         if label == "plan_count" and (units or self._sections(spans)):
             return (self._units_plan(base, spans, units, turns, count=True) if units

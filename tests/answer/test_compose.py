@@ -63,3 +63,11 @@ def test_a_tasks_deadline_or_leader_is_said_or_said_to_be_missing(assistant: Ass
     assert "责任领导:某某。" in given.text
     answer = assistant.answer("任务38的完成时限是什么时候?")
     assert answer.refs == (task.ref,) and "没有写明这项任务的完成时限" in answer.text
+
+
+def test_a_parts_title_is_said_citing_no_task(assistant: Assistant) -> None:
+    notice = assistant.notice
+    composed = assistant.compose.section_titles(notice, [2])
+    part = notice.section_of(2)
+    assert part.title in composed.text and not composed.refs
+    assert f"任务{part.task_numbers[0]}–{part.task_numbers[-1]}" in composed.text

@@ -443,3 +443,10 @@ def test_a_unit_named_only_by_its_kind_is_asked_back(planner: Planner) -> None:
 def test_this_with_nothing_before_it_is_asked_back(planner: Planner) -> None:
     check(planner.plan("这个谁负责?"), Op.CLARIFY, reason="referent", subject="这个")
     assert planner.plan("这个谁负责?", [FACT_TURN]).op is Op.TASK
+
+
+def test_a_parts_title_is_asked_apart_from_its_tasks(planner: Planner) -> None:
+    check(planner.plan("第一部分的标题是什么"), Op.SECTION, sections=(1,), field="title")
+    check(planner.plan("第三部分叫什么"), Op.SECTION, sections=(3,), field="title")
+    check(planner.plan("第三部分的题目是什么,下面有哪些任务"), Op.SECTION, sections=(3,), field="")
+    check(planner.plan("第二部分讲什么"), Op.SECTION, sections=(2,), field="")
