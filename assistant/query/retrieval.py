@@ -51,6 +51,14 @@ def topic_groups() -> tuple[frozenset[str], ...]:
     return tuple(frozenset(g["terms"]) for g in data["groups"])
 
 
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, str]:
+    """Short forms of the plans' standard terms and their full forms (data/abbreviations.json): 社零 ->
+    社会消费品零售总额. Domain knowledge, not any one notice's."""
+    data = json.loads(resources.files("assistant.query").joinpath("data/abbreviations.json").read_text(encoding="utf-8"))
+    return dict(data["abbreviations"])
+
+
 class Lexicon:
     """How text becomes search terms: the tokenizer, the words that carry no content, the everyday words
     people use for the notices' own terms (「车位」 -> 停车泊位, from the notices' knowledge files) and the themes
@@ -82,7 +90,8 @@ class Lexicon:
                     everyday: Sequence[tuple[str, str]] = ()) -> Lexicon:
         """The lexicon of loaded notices: their years (2024, 2024年) say which notice, not what it is about."""
         years = {n.year for n in notices if n.year}
-        return cls(tokenizer, years | {f"{y}年" for y in years}, everyday, topic_groups())
+        short = [(re.escape(a), full) for a, full in abbreviations().items()]
+        return cls(tokenizer, years | {f"{y}年" for y in years}, [*everyday, *short], topic_groups())
 
     def expand(self, query: str) -> str:
         """The query plus the notices' words for the everyday words in it (「车位」 -> 停车泊位)."""

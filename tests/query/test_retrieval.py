@@ -7,7 +7,15 @@ import pytest
 
 from assistant.ingest.corpus import Corpus
 from assistant.ingest.units import UnitDirectory
-from assistant.query.retrieval import STOPWORDS, BM25Retriever, HybridRetriever, Lexicon, rrf, topic_groups
+from assistant.query.retrieval import (
+    STOPWORDS,
+    BM25Retriever,
+    HybridRetriever,
+    Lexicon,
+    abbreviations,
+    rrf,
+    topic_groups,
+)
 from assistant.records import Chunk, Hit
 
 from ..conftest import CORPUS
@@ -150,3 +158,11 @@ def test_the_thesaurus_is_general_domain_knowledge() -> None:
     units = {u.name for u in UnitDirectory(corpus.notices, corpus.knowledge).departments}
     assert not {t for t in terms if any(p in t for p in places)}
     assert not terms & units  # (generic short names such as 城管 or 消防 are words of a theme, not a unit)
+
+
+def test_standard_short_forms_are_read_as_their_full_forms(seed_lexicon: Lexicon) -> None:
+    assert "社会消费品零售总额" in seed_lexicon.expand("社零增长多少")
+    assert "固定资产投资" in seed_lexicon.expand("固投目标")
+    corpus = Corpus.load(CORPUS)
+    places = {p for n in corpus.notices for p in (n.identity.place, n.identity.place_short) if p}
+    assert not [a for a, full in abbreviations().items() if any(p in a + full for p in places)]
