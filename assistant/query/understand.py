@@ -82,6 +82,7 @@ _TITLE_ASK = re.compile(r"标题|题目|名称|名字|叫什么|叫啥")
 _TASKS_ASK = re.compile(r"任务|哪些|有什么|几项")
 # a unit named only by its kind: 「管委会负责…」「那个街道办…」 (not the end of a longer name: 铁北管委会)
 _BARE_KIND = re.compile(r"(?:^|[,,。??、]|那个|这个|哪个|有个|某个|我们|咱们)(?P<kind>管委会|街道办事处|街道办|街道)")
+_REPLY_EDGES = re.compile(r"^(?:我说的是|我问的是|就是|是|要)|(?:的那个|那个|的|吧|呀|啊)$")
 _UNIT_ASK = re.compile(r"负责|承担|分到|干什么|做什么|干啥|做啥|管什么|管哪些|任务")
 # what makes a clause a question or a request (else it is a statement: context for the question beside it)
 _ASKING = re.compile(r"[??]|谁|哪|多少|几|什么|啥|是否|有没有|能不能|会不会|可不可以|能否|吗|呢|怎么|如何|咋|列|说说|讲讲|"
@@ -173,6 +174,9 @@ class Planner:
             return Plan(Op.REFUSE, q, reason="language")
         if m := _INJECTION.search(q):
             return Plan(Op.REFUSE, q, reason="injection", subject=m.group(0))
+        if turns and turns[-1].plan.op is Op.CLARIFY and (asked := _answered(turns[-1].plan, q)):
+            # 「高新区的」 after 「管委会负责哪些任务?」 was asked back: the first question with the reading chosen
+            return self.plan(asked, turns[:-1])
         clauses: list[str] = []
         told = ""  # statements before the first question: the story it is asked in
         for clause in (c for c in _SPLIT.split(q) if c.strip()):
@@ -543,6 +547,18 @@ class Planner:
                 return replace(plan, op=op, query=f"{previous.plan.query} {q}", focus=q if len(own) > 2 else f"{previous.plan.focus} {q}",
                                docs=plan.docs or previous.plan.docs)
         return plan
+
+
+def _answered(asked_back: Plan, reply: str) -> str:
+    """The question a short reply to a question back makes: the first question with the reply put in for what was
+    unclear (the one reading that holds the reply, or the words that say what 这个 meant); "" if it is none."""
+    said = _REPLY_EDGES.sub("", re.sub(r"^[\s。??!!,,]+|[\s。??!!,,]+$", "", reply))
+    if not said or len(said) > 12 or _asking(said):
+        return ""
+    if asked_back.reason == "kind":
+        chosen = [u for u in asked_back.units if said in u or u in said]
+        return asked_back.question.replace(asked_back.subject, chosen[0], 1) if len(chosen) == 1 else ""
+    return asked_back.question.replace(asked_back.subject, said, 1) if asked_back.reason == "referent" else ""
 
 
 def _shown_docs(turn: Turn) -> tuple[str, ...]:

@@ -450,3 +450,15 @@ def test_a_parts_title_is_asked_apart_from_its_tasks(planner: Planner) -> None:
     check(planner.plan("第三部分叫什么"), Op.SECTION, sections=(3,), field="title")
     check(planner.plan("第三部分的题目是什么,下面有哪些任务"), Op.SECTION, sections=(3,), field="")
     check(planner.plan("第二部分讲什么"), Op.SECTION, sections=(2,), field="")
+
+
+def test_a_short_reply_to_a_question_back_chooses_the_reading(planner: Planner) -> None:
+    asked_back = planner.plan("管委会负责哪些任务?")
+    assert asked_back.op is Op.CLARIFY
+    one = next(u for u in asked_back.units if u.startswith("高新"))
+    check(planner.plan("高新区的", [Turn(asked_back)]), Op.LIST, units=(one,))
+    referent = planner.plan("这个谁负责?")
+    plan = planner.plan("江豚公园", [Turn(referent)])
+    assert plan.op is Op.WHO and "江豚公园" in plan.query
+    # a new question after the question back is its own question
+    check(planner.plan("区商务局负责哪些任务?", [Turn(asked_back)]), Op.LIST, units=("区商务局",))
