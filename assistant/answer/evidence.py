@@ -120,20 +120,14 @@ class EvidenceSelector:
             log.info("no evidence: coverage %.2f dense %.3f for %r", best.coverage, top_dense, plan.question)
             return ranked, []
         if listing:
-            # every task on the topic: clear lexical support, or some support and a vector as close as the best;
-            # measured against the task that covers the topic most (not the one that repeats a word most often)
-            best = max(scored, key=lambda s: (s.coverage, s.strength, -s.rank))
             # when the question names a theme, a close vector alone does not bring in a task off the theme
             on_theme = self._on_theme(pool, plan.focus or plan.query)
-            keep = [best] + [
-                s for s in scored
-                if s is not best and (
-                    (s.coverage >= max(LISTING.coverage, LISTING.share * best.coverage)
-                     and s.strength >= LISTING.strength * best.strength)
-                    or (s.coverage >= LISTING.dense_coverage and dense.get(s.task.ref, 0.0) >= top_dense - LISTING.band
-                        and (on_theme is None or s.task.ref in on_theme))
-                )
-            ]
+            # each notice's own list: a close match in one notice does not crowd out another notice's tasks
+            keep = []
+            for doc in dict.fromkeys(s.task.doc_id for s in scored):
+                mine = [s for s in scored if s.task.doc_id == doc]
+                if doc == best.task.doc_id or max(s.coverage for s in mine) >= _MIN_COVERAGE:
+                    keep += self._listed(mine, dense, on_theme)
         else:
             keep = [best] + [
                 s for s in scored
@@ -147,6 +141,22 @@ class EvidenceSelector:
             keep = [s for s in keep if _NUMBER.search(self.best_clause(s.task, plan.focus))] or keep
         keep.sort(key=lambda s: s.rank)
         return ranked, keep if listing else keep[:8]
+
+    @staticmethod
+    def _listed(scored: Sequence[Scored], dense: dict[Ref, float], on_theme: set[Ref] | None) -> list[Scored]:
+        """Every task of one notice on the topic: clear lexical support, or some support and a vector as close as
+        the closest; measured against the task that covers the topic most (not the one that repeats a word most)."""
+        best = max(scored, key=lambda s: (s.coverage, s.strength, -s.rank))
+        top_dense = max(dense.get(s.task.ref, 0.0) for s in scored)
+        return [best] + [
+            s for s in scored
+            if s is not best and (
+                (s.coverage >= max(LISTING.coverage, LISTING.share * best.coverage)
+                 and s.strength >= LISTING.strength * best.strength)
+                or (s.coverage >= LISTING.dense_coverage and dense.get(s.task.ref, 0.0) >= top_dense - LISTING.band
+                    and (on_theme is None or s.task.ref in on_theme))
+            )
+        ]
 
     def _used(self, word: str) -> bool:
         """Whether any loaded task says the word."""

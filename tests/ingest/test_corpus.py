@@ -235,12 +235,9 @@ def test_the_seeds_floors_hold_with_every_layout_fixture_beside_it(tmp_path_fact
     own = [replace(r, refs=tuple(x for x in r.refs if x.doc_id == REAL),
                    retrieved=tuple(x for x in r.retrieved if x.doc_id == REAL)) for _, r in kept]
     mine = Evaluation.of("assistant", [q for q, _ in kept], own)
-    # measured, not hidden: one topic question (「河道治理和排水方面有哪些任务?」) loses one of its three tasks to a
-    # fixture's 「河道清淤」 task, which the retriever ranks among them (topic recall 0.789 against a floor of 0.80);
-    # keeping a question that names no notice to one notice is the question side's work. Every other floor holds.
-    failing = check_floors(mine.overall, mine.by_type, load_floors(ROOT / "eval" / "floors.json"))
-    assert [f for f in failing if not f.startswith("type topic: citation_recall")] == []
-    assert mine.by_type["topic"].citation_recall >= 0.75
+    # a topic list is each notice's own (a fixture's 「河道清淤」 task does not crowd out the seed's drainage tasks):
+    # every floor holds
+    assert check_floors(mine.overall, mine.by_type, load_floors(ROOT / "eval" / "floors.json")) == []
     assert len(answered_elsewhere) <= 6, [q.question for q in answered_elsewhere]
     layout_questions, errors = load_question_set(ROOT / "eval" / "questions_layouts.jsonl", both.notices)
     assert errors == []
