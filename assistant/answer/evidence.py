@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from ..query.plan import Plan
-from ..query.retrieval import Alternative, HybridRetriever, Lexicon, rrf
+from ..query.retrieval import HybridRetriever, Lexicon, rrf
 from ..records import Ref, Task
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,10 @@ class EvidenceSelector:
         self._rrf_k = rrf_k
         self._df = Counter(g for t in tasks for g in set(bigrams(t.text)))
         self._n = len(tasks)
+        # the tasks holding a term of a theme, and whether a word is said in any task: fixed for the loaded tasks,
+        # found once per theme or word (both are bounded by the thesaurus and the questions' words)
+        self._holding: dict[frozenset[str], frozenset[Ref]] = {}
+        self._said: dict[str, bool] = {}
         self._doc_count = len({t.doc_id for t in tasks})
 
     def select(self, plan: Plan, docs: Collection[str], *, listing: bool | None = None,
@@ -121,7 +125,7 @@ class EvidenceSelector:
             return ranked, []
         if listing:
             # when the question names a theme, a close vector alone does not bring in a task off the theme
-            on_theme = self._on_theme(pool, plan.focus or plan.query)
+            on_theme = self._on_theme(plan.focus or plan.query)
             # each notice's own list: a close match in one notice does not crowd out another notice's tasks
             keep = []
             for doc in dict.fromkeys(s.task.doc_id for s in scored):
@@ -160,14 +164,23 @@ class EvidenceSelector:
 
     def _used(self, word: str) -> bool:
         """Whether any loaded task says the word."""
-        return any(word in t.body for t in self._tasks.values())
+        if word not in self._said:
+            self._said[word] = any(word in t.body for t in self._tasks.values())
+        return self._said[word]
 
-    def _on_theme(self, pool: Sequence[Task], text: str) -> set[Ref] | None:
+    def _holders(self, terms: frozenset[str]) -> frozenset[Ref]:
+        """The loaded tasks whose text (without the units) holds any of the terms."""
+        if terms not in self._holding:
+            pattern = re.compile("|".join(map(re.escape, terms)))
+            self._holding[terms] = frozenset(t.ref for t in self._tasks.values() if pattern.search(t.body))
+        return self._holding[terms]
+
+    def _on_theme(self, text: str) -> set[Ref] | None:
         """The tasks holding a term of a theme the text names (None: it names none)."""
         themes = self._lexicon.alternatives(text)
         if not themes:
             return None
-        return {t.ref for t in pool if any(term in t.body for a in themes for term in a.terms)}
+        return set().union(*(self._holders(a.terms) for a in themes))
 
     @staticmethod
     def _other_notices(scored: Sequence[Scored], best: Scored, keep: Sequence[Scored]) -> list[Scored]:
@@ -189,7 +202,8 @@ class EvidenceSelector:
         theme (「治水」 in a task on 河湖)."""
         weighted = [(w, sum(w.values())) for w in map(self.weights, dict.fromkeys([focus, self._lexicon.expand(focus)]))]
         # (only for words the notices never use: where they do use the word, it is the word they mean)
-        alternatives = [a for a in self._lexicon.alternatives(focus) if not self._used(a.said)] if themes else []
+        alternatives = [(bigrams(a.said), self._holders(a.terms)) for a in self._lexicon.alternatives(focus)
+                        if not self._used(a.said)] if themes else []
         scored = [
             Scored(t, i, *max((self._coverage(t, w, total, alternatives) for w, total in weighted), default=(0.0, 0.0)))
             for i, t in enumerate(pool)
@@ -217,15 +231,15 @@ class EvidenceSelector:
 
     @staticmethod
     def _coverage(task: Task, weights: dict[str, float], total: float,
-                  themes: Sequence[Alternative] = ()) -> tuple[float, float]:
-        """(share of the question's weight found in the task, that weight scaled by how often it occurs). Words of
-        a theme are found when the task holds any term of the theme."""
+                  themes: Sequence[tuple[list[str], frozenset[Ref]]] = ()) -> tuple[float, float]:
+        """(share of the question's weight found in the task, that weight scaled by how often it occurs). The pairs
+        of a theme word (`themes`: its bigrams, the tasks holding a term of its theme) are found in those tasks."""
         if total <= 0:
             return 0.0, 0.0
         found = {g: task.text.count(g) for g in weights}
-        for theme in themes:
-            said = [g for g in bigrams(theme.said) if g in found and not found[g]]
-            if said and any(term in task.body for term in theme.terms):
+        for pairs, holders in themes:
+            said = [g for g in pairs if g in found and not found[g]]
+            if said and task.ref in holders:
                 found.update(dict.fromkeys(said, 1))
         coverage = sum(w for g, w in weights.items() if found[g]) / total
         strength = sum(w * (1 + math.log(found[g])) for g, w in weights.items() if found[g]) / total

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import jieba
 import numpy as np
@@ -43,20 +43,23 @@ class Alternative:
     terms: frozenset[str]
 
 
+def _data(name: str) -> Any:
+    """A JSON data file of this package."""
+    return json.loads(resources.files("assistant.query").joinpath(f"data/{name}").read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=1)
 def topic_groups() -> tuple[frozenset[str], ...]:
     """The general thesaurus of themes of government work plans (data/topics.json): the everyday and formal words
     of each theme. Domain knowledge, not any one notice's."""
-    data = json.loads(resources.files("assistant.query").joinpath("data/topics.json").read_text(encoding="utf-8"))
-    return tuple(frozenset(g["terms"]) for g in data["groups"])
+    return tuple(frozenset(g["terms"]) for g in _data("topics.json")["groups"])
 
 
 @lru_cache(maxsize=1)
 def abbreviations() -> dict[str, str]:
     """Short forms of the plans' standard terms and their full forms (data/abbreviations.json): 社零 ->
     社会消费品零售总额. Domain knowledge, not any one notice's."""
-    data = json.loads(resources.files("assistant.query").joinpath("data/abbreviations.json").read_text(encoding="utf-8"))
-    return dict(data["abbreviations"])
+    return dict(_data("abbreviations.json")["abbreviations"])
 
 
 class Lexicon:

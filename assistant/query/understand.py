@@ -87,10 +87,6 @@ _UNIT_ASK = re.compile(r"负责|承担|分到|干什么|做什么|干啥|做啥|
 # what makes a clause a question or a request (else it is a statement: context for the question beside it)
 _ASKING = re.compile(r"[??]|谁|哪|多少|几|什么|啥|是否|有没有|能不能|会不会|可不可以|能否|吗|呢|怎么|如何|咋|列|说说|讲讲|"
                      r"介绍|告诉|查|看看|给我|帮我|请")
-
-
-def _asking(clause: str) -> bool:
-    return bool(_ASKING.search(clause))
 _INJECTION = re.compile(
     r"(忽略|无视|忘记|忘掉|不要理会|不用管|跳过).{0,12}(指令|提示|规则|设定|要求|限制|上面|之前|以上|前面|上述)|"
     r"system\s*prompt|系统提示|提示词|越狱|你现在是|扮演|假装你|开发者模式|"
@@ -547,6 +543,11 @@ class Planner:
                 return replace(plan, op=op, query=f"{previous.plan.query} {q}", focus=q if len(own) > 2 else f"{previous.plan.focus} {q}",
                                docs=plan.docs or previous.plan.docs)
         return plan
+
+
+def _asking(clause: str) -> bool:
+    """A question or a request, not a statement."""
+    return bool(_ASKING.search(clause))
 
 
 def _answered(asked_back: Plan, reply: str) -> str:
