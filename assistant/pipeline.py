@@ -179,7 +179,8 @@ class Assistant:
 
     def _list(self, plan: Plan) -> Answer:
         docs = self._scope(plan)
-        simple = not (plan.exclude or plan.sections or plan.topic or plan.tasks or plan.combine is not Combine.EACH)
+        simple = not (plan.exclude or plan.sections or plan.topic or plan.tasks or plan.unit_roles
+                      or plan.combine is not Combine.EACH)
         if simple:
             names = dict.fromkeys(n for name in plan.units for n in self.units.namesakes(name))
             composed = [self.compose.unit(name, plan.role, docs) for name in names]
@@ -189,7 +190,7 @@ class Assistant:
                     head = f"{'与'.join(plan.units)}共同涉及的任务共 {len(shared)} 项:"
                     composed.insert(0, self.compose.task_list(head, [self._task_of(r) for r in shared]))
             return self._finish(_join(composed), Route.UNIT)
-        refs = self._unit_refs(plan.units, plan.role, docs, plan.combine)
+        refs = self._unit_refs(plan.units, plan.unit_roles or plan.role, docs, plan.combine)
         if plan.exclude:
             out = set(self._unit_refs(plan.exclude, None, docs, Combine.OR))
             refs = [r for r in refs if r not in out]
@@ -209,12 +210,15 @@ class Assistant:
         head = f"按“{reading}”理解,共 {len(refs)} 项任务:"
         return self._finish(self.compose.task_list(head, [self._task_of(r) for r in refs]), Route.UNIT)
 
-    def _unit_refs(self, names: Sequence[str], role: RoleFilter, docs: Sequence[str], combine: Combine) -> list[Ref]:
+    def _unit_refs(self, names: Sequence[str], role: RoleFilter | tuple[RoleFilter, ...], docs: Sequence[str],
+                   combine: Combine) -> list[Ref]:
+        """The tasks of the units in the role asked (one role for all, or each unit's own), combined."""
+        roles = list(role) if isinstance(role, tuple) else [role] * len(names)
         sets = []
-        for name in names:
+        for name, own in zip(names, roles, strict=True):
             refs: list[Ref] = []
             for same in self.units.namesakes(name):  # each notice's own unit of that name
-                lead, assist = self.units.tasks(same, role)
+                lead, assist = self.units.tasks(same, own)
                 refs += [r for r in lead + assist if r.doc_id in docs]
             sets.append(refs)
         if not sets:
@@ -225,9 +229,13 @@ class Assistant:
         return sorted(set().union(*map(set, sets)), key=self._order)
 
     def _reading(self, plan: Plan) -> str:
-        role = {Role.LEAD: "主办(牵头)", Role.ASSIST: "协办"}.get(plan.role, "负责") if plan.role else "负责"
+        words = {Role.LEAD: "主办(牵头)", Role.ASSIST: "协办"}
+        role = words.get(plan.role, "负责") if plan.role else "负责"
         joiner = {Combine.AND: "与", Combine.OR: "或"}.get(plan.combine, "、")
         parts = [f"{joiner.join(plan.units)}{'共同' if plan.combine is Combine.AND else ''}{role}"]
+        if plan.unit_roles:
+            parts = ["、".join(f"{u}{words.get(r, '负责') if r else '负责'}" for u, r in zip(plan.units, plan.unit_roles,
+                                                                                          strict=True))]
         if plan.tasks:
             parts.insert(0, f"在上一条回答列出的 {len(plan.tasks)} 项任务中")
         if plan.exclude:
@@ -241,7 +249,9 @@ class Assistant:
     def _count(self, plan: Plan) -> Answer:
         notices = [self._by_id[d] for d in self._scope(plan) if self._by_id[d].structured]
         if plan.field == "lead_only":
-            return self._finish(_join([self.compose.lead_only(n) for n in notices]), Route.COUNT)
+            among = set(plan.tasks)
+            return self._finish(_join([self.compose.lead_only(n, among) for n in notices
+                                       if not among or any(r.doc_id == n.doc_id for r in among)]), Route.COUNT)
         # the whole plan's size: no single task says it, so nothing is cited
         return self._finish(_join([self.compose.count(n) for n in notices]), Route.COUNT)
 
@@ -258,6 +268,11 @@ class Assistant:
                     f"第{s.numeral}部分“{s.title}”{len(s.task_numbers)} 项" for s in secs) + "。")
             return self._finish(_join(blocks), Route.RANK)
         what = {Role.LEAD: "lead", Role.ASSIST: "assist"}.get(plan.role, "all") if plan.role else "all"
+        def counted(refs: Sequence[Ref]) -> int:
+            # in the notices asked about and, when parts are named (「第一部分里…」), in those parts
+            return sum(r.doc_id in docs and (not plan.sections or self._task_of(r).section in plan.sections)
+                       for r in refs)
+
         rows = []
         for unit in self.units.units.values():
             if plan.units and unit.name not in plan.units:
@@ -267,7 +282,7 @@ class Assistant:
             if rank.kind and not unit.name.endswith(rank.kind):
                 continue
             lead, assist = self.units.tasks(unit.name)
-            rows.append((unit.name, sum(r.doc_id in docs for r in lead), sum(r.doc_id in docs for r in assist)))
+            rows.append((unit.name, counted(lead), counted(assist)))
         if not rows:
             return self._refuse(replace(plan, reason="no_evidence"))
 
@@ -285,7 +300,10 @@ class Assistant:
             picked = [i for i in order if value(rows[i]) == target]
             word = "最多" if rank.order is Order.MOST else "最少"
             nth = f"第{rank.nth}多" if rank.nth > 1 else word
-            note = f"按任务数计(只计点名该单位的任务,不含统称单位),{nth}的是:"
+            numerals = [n.section_of(k).numeral for n in map(self.notice_by_id, docs) if n.structured
+                        for k in plan.sections if k <= len(n.sections)]
+            where = "、".join(f"第{k}部分" for k in dict.fromkeys(numerals)) + "中," if numerals else ""
+            note = f"按任务数计(只计点名该单位的任务,不含统称单位),{where}{nth}的是:"
             runners = [i for i in order if i not in picked][:3]
             text = self.compose.ranking(rows, what, picked, note).text
             if runners:
@@ -294,7 +312,7 @@ class Assistant:
         return self._finish(self.compose.ranking(rows, what, picked, note), Route.RANK)
 
     def _task(self, plan: Plan) -> Answer:
-        lines = [self.compose.task(self._task_of(r), plan.field, plan.role) for r in plan.tasks]
+        lines = [self.compose.task(self._task_of(r), plan.field, plan.role, plan.units) for r in plan.tasks]
         return self._finish(_join(lines, "\n"), Route.TASK)
 
     def _section(self, plan: Plan) -> Answer:

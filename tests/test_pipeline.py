@@ -11,7 +11,7 @@ from opencc import OpenCC
 
 from assistant import Answer, Assistant
 
-from .expected_units import expected_unit_tasks
+from .expected_units import expected_unit_tasks, expected_units
 
 UNITS = expected_unit_tasks()
 TO_TRADITIONAL = OpenCC("s2t")
@@ -246,3 +246,49 @@ def test_a_question_that_could_mean_several_units_is_asked_back(assistant: Assis
     assert answer.route == "clarify" and not answer.refused and not answer.refs
     named = [u.name for u in assistant.units.departments if u.name.endswith("管委会")]
     assert len(named) >= 2 and all(name in answer.text for name in named)
+
+
+@pytest.mark.parametrize(("first", "second"), [("区民政局", "区房产局"), ("区发改委", "区科技局"), ("区水务局", "区文旅局")])
+def test_each_unit_in_its_own_role_is_the_tasks_where_both_hold(assistant: Assistant, first: str, second: str) -> None:
+    expected = tuple(sorted(set(UNITS[first][0]) & set(UNITS[second][1])))
+    answer = assistant.answer(f"{first}主办、{second}协办的任务有哪些?")
+    assert answer.route == "unit" and answer.citations == expected
+    assert f"{first}主办(牵头)、{second}协办" in answer.text  # how it was read is said
+
+
+def test_which_of_the_last_list_has_no_assisting_unit(assistant: Assistant) -> None:
+    table = expected_units()
+    lead = UNITS["区司法局"][0]
+    answer = assistant.answer("其中哪项没有协办单位?", ["区司法局牵头了哪些任务?"])
+    assert answer.citations == tuple(n for n in lead if not table[n][1])
+    assert f"列出的 {len(lead)} 项任务中" in answer.text
+    everywhere = assistant.answer("哪些任务没有协办单位?")
+    assert everywhere.citations == tuple(n for n in sorted(table) if not table[n][1])
+
+
+@pytest.mark.parametrize(("unit", "task"), [("区房产局", 55), ("区房产局", 38), ("区文旅局", 55)])
+def test_a_units_role_in_a_task(assistant: Assistant, unit: str, task: int) -> None:
+    leads, assists = expected_units()[task]
+    said = "主办(牵头)单位" if unit in leads else "协办单位" if unit in assists else "不在这项任务的主办或协办单位之列"
+    answer = assistant.answer(f"{unit}在任务{task}里是主办还是协办?")
+    assert answer.citations == (task,) and said in answer.text
+    follow = assistant.answer(f"{unit}在这项里是什么角色", [f"任务{task}讲的什么?"])
+    assert follow.citations == (task,) and said in follow.text
+
+
+def test_a_ranking_within_a_part_counts_that_parts_tasks(assistant: Assistant) -> None:
+    part = assistant.notices[0].section_of(1).task_numbers
+    led = {unit: sum(n in part for n in lead) for unit, (lead, _) in UNITS.items()}
+    top = max(led.values())
+    winners = [u for u, k in led.items() if k == top]
+    answer = assistant.answer("第一部分里面哪个部门牵头的任务最多?")
+    assert answer.route == "rank" and "第一部分中" in answer.text
+    assert all(f"{u}:主办(牵头)任务 {top} 项" in answer.text for u in winners)
+    assert "第二部分" not in answer.text  # the units are ranked, not the parts
+
+
+def test_counting_from_the_end(assistant: Assistant) -> None:
+    last = max(expected_units())
+    assert assistant.answer("倒数第二项任务讲什么?").citations == (last - 1,)
+    shown = assistant.answer("区商务局负责哪些任务?").citations
+    assert assistant.answer("倒数第二项是什么?", ["区商务局负责哪些任务?"]).citations == (shown[-2],)

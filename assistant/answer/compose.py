@@ -7,7 +7,7 @@ marks appear, so nothing downstream has to find the citations in the text again.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..ingest.units import UnitDirectory
@@ -144,9 +144,13 @@ class Composer:
                 lines += self.task_lines(assist)
         return join("\n", lines)
 
-    def lead_only(self, notice: Notice) -> Composed:
-        solo = [t for t in notice.tasks if not t.assists]
-        lines: list[Composed | str] = [f"{self.header(notice)}共有 {len(solo)} 项任务只列了主办单位、没有协办单位:"]
+    def lead_only(self, notice: Notice, among: Collection[Ref] = ()) -> Composed:
+        """The tasks with no assisting unit (of those `among`, when given: the last list shown)."""
+        solo = [t for t in notice.tasks if not t.assists and (not among or t.ref in among)]
+        where = f"上一条回答列出的 {sum(r.doc_id == notice.doc_id for r in among)} 项任务中," if among else ""
+        if among and not solo:
+            return Composed(f"{self.header(notice)}{where}每项任务都列了协办单位。")
+        lines: list[Composed | str] = [f"{self.header(notice)}{where}共有 {len(solo)} 项任务只列了主办单位、没有协办单位:"]
         lines += [f"{i}. {t.gist}" + self.cite(t) + f"(主办:{'、'.join(t.leads)})" for i, t in enumerate(solo, 1)]
         return join("\n", lines)
 
@@ -248,7 +252,20 @@ class Composer:
                   for i, t in enumerate(tasks, start=1)]
         return join("\n", lines)
 
-    def task(self, task: Task, field: str, role: RoleFilter) -> Composed:
+    def unit_role(self, task: Task, units: Sequence[str]) -> Composed:
+        """What each unit is in a task: 主办, 协办, or neither."""
+        said = []
+        for unit in units:
+            names = set(self._units.namesakes(unit)) | {unit}
+            if names & set(task.leads):
+                said.append(f"{unit}是主办(牵头)单位")
+            elif names & set(task.assists):
+                said.append(f"{unit}是协办单位")
+            else:
+                said.append(f"{unit}不在这项任务的主办或协办单位之列")
+        return f"在任务{task.number}中,{';'.join(said)}" + self.cite(task) + self.units_line(task)
+
+    def task(self, task: Task, field: str, role: RoleFilter, units: Sequence[str] = ()) -> Composed:
         """One task by number: its text, who leads and assists it, or which part it is in."""
         if field == "section":
             return self.which_section(task)
@@ -256,6 +273,8 @@ class Composer:
             name, value = _TASK_FIELDS[field], getattr(task, field)
             said = f"{name}:{value}。" if value else f"通知没有写明这项任务的{name}。"
             return f"任务{task.number}" + self.cite(task) + f"{said}原文:“{task.gist}”" + self.units_line(task)
+        if field == "unit_role":
+            return self.unit_role(task, units)
         if field == "who":
             if role is Role.ASSIST:
                 who = f"协办单位:{'、'.join(task.assists)}" if task.assists else "没有列出协办单位"

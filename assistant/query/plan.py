@@ -62,6 +62,7 @@ class Plan:
     combine: Combine = Combine.EACH
     exclude: tuple[str, ...] = ()  # units whose tasks are taken out (「但高新区管委会不参与」)
     role: RoleFilter = None
+    unit_roles: tuple[RoleFilter, ...] = ()  # each unit's own role (「A主办、B协办」), aligned with `units`
     sections: tuple[int, ...] = ()
     tasks: tuple[Ref, ...] = ()
     topic: str = ""  # words a list is filtered by

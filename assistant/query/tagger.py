@@ -36,6 +36,8 @@ _TASK_REFS = (
     re.compile(rf"第\s*{_NUM}\s*(?:项|条|个|件)(?!部分|方面|板块)(?:任务|工作|事)?"),
 )
 _LAST = re.compile(r"最后(?:一|那)?(?:项|条)(?:任务|工作)?")
+# 倒数第二项: counted from the end (-2)
+_FROM_END = re.compile(rf"倒数第?\s*{_NUM}\s*(?:项|条|个|件)?(?:任务|工作)?")
 _SECTION_NUMBER = re.compile(rf"第\s*{_NUM}\s*个?\s*(?:部分|板块|大块|大项|方面|章|节|块)")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年?")
 _RELATIVE_YEAR = re.compile(r"去年|前年|明年|后年|上一年|下一年|上年度|明年度")
@@ -177,6 +179,8 @@ class Tagger:
                 add(Span(m.start(), m.end(), "unit", self._aliases[alias], alias))
         for m in _SECTION_NUMBER.finditer(q):
             add(Span(m.start(), m.end(), "section", str(chinese_number(m.group(1))), m.group(0)))
+        for m in _FROM_END.finditer(q):
+            add(Span(m.start(), m.end(), "last", str(-max(chinese_number(m.group(1)), 1)), m.group(0)))
         for m in _LAST.finditer(q):
             add(Span(m.start(), m.end(), "last", "-1", m.group(0)))
         for pattern in _TASK_REFS:

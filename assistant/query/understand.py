@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from importlib import resources
 
+import jieba
+
 from ..ingest.knowledge import Knowledge
 from ..ingest.normalize import normalize_question
 from ..ingest.units import UnitDirectory, level_prefix
@@ -17,6 +19,7 @@ from ..ingest.words import Slot, layout_words
 from ..records import Notice, Ref, Role, RoleFilter
 from .classify import OpClassifier, load_bank
 from .plan import Combine, Op, Order, Plan, Rank, Turn
+from .retrieval import STOPWORDS
 from .tagger import Span, Tagger, chinese_number, template
 
 
@@ -77,12 +80,19 @@ _EACH = re.compile(r"^(.{2,30}?)分别(.*)$")
 _RELATION_WORDS = re.compile(r"有关|相关|涉及|关于|方面|哪些事|什么事|哪些|有什么|都算|也算")
 _ASKS = re.compile(r"谁|哪个|哪些|哪家|多少|几|什么|是否|有没有|吗|部分")
 _SPLIT = re.compile(r"(?<=[??;;。])")
+# what a ranking ranks: the noun asked with 哪 / 谁 (「哪个部门」「哪一部分」)
+_ASKS_UNIT = re.compile(r"哪(?:个|一个|家|些)?(?:部门|单位|局|委|办|街道|管委会)|谁")
+_ASKS_PART = re.compile(r"哪(?:个|一个|一)?(?:部分|板块|块)")
+_ASKED_KIND = re.compile(r"(?:哪(?:个|一个|些)?|几个|所有|这些)(?P<kind>街道|管委会)|(?P<within>街道|管委会)(?:里|中|当中|之中)")
 # a part's name is asked, not its tasks: 「第一部分的标题是什么」「第三部分叫什么」
 _TITLE_ASK = re.compile(r"标题|题目|名称|名字|叫什么|叫啥")
 _TASKS_ASK = re.compile(r"任务|哪些|有什么|几项")
 # a unit named only by its kind: 「管委会负责…」「那个街道办…」 (not the end of a longer name: 铁北管委会)
 _BARE_KIND = re.compile(r"(?:^|[,,。??、]|那个|这个|哪个|有个|某个|我们|咱们)(?P<kind>管委会|街道办事处|街道办|街道)")
 _REPLY_EDGES = re.compile(r"^(?:我说的是|我问的是|就是|是|要)|(?:的那个|那个|的|吧|呀|啊)$")
+# the role a named unit has in a task
+_ROLE_ASK = re.compile(r"角色|身份|什么位置|什么作用|担任什么|是(?:主办|牵头|协办|配合)|算(?:主办|牵头|协办|配合)|"
+                       r"(?:主办|牵头)还是(?:协办|配合)|(?:协办|配合)还是(?:主办|牵头)|(?:主办|牵头|协办|配合)(?:单位|部门|方)?(?:吗|么|嘛)")
 _UNIT_ASK = re.compile(r"负责|承担|分到|干什么|做什么|干啥|做啥|管什么|管哪些|任务")
 # what makes a clause a question or a request (else it is a statement: context for the question beside it)
 _ASKING = re.compile(r"[??]|谁|哪|多少|几|什么|啥|是否|有没有|能不能|会不会|可不可以|能否|吗|呢|怎么|如何|咋|列|说说|讲讲|"
@@ -106,7 +116,8 @@ _METADATA: tuple[tuple[str, re.Pattern[str]], ...] = (
 _FILLER = re.compile(
     r"\d{4}年|方案里|方案中|[\W_\d]|请问|哪些|哪个|什么|多少|怎么|如何|是否|有没有|能不能|可以|可不可以|负责|牵头|主办|协办|参与|配合|协助|承担|任务|工作|"
     r"一共|总共|共有|几项|几个|几|项|呢|吗|吧|啊|的|了|是|有|都|和|与|及|那|么|其中|这些|它们|它|这|还|部分|单位|部门|谁|由|要|做|在|今年|全年|"
-    r"[ＵＴＮＳＹＰＤ]|相关|有关|涉及|关于|方面|里|中|跟|同|一起|共同|但|不|没|或者|或|以外|除了|自己|具体|分别|啥|哪几条|哪几|帮我|看看|查|我们|我是|局"
+    r"[ＵＴＮＳＹＰＤ]|相关|有关|涉及|关于|方面|里|中|跟|同|一起|共同|但|不|没|或者|或|以外|除了|自己|具体|分别|啥|哪几条|哪几|帮我|看看|查|我们|我是|局|"
+    r"全部|所有|列出来|列出|列一下|列举|罗列|不管|不论|无论|还是"
 )
 
 
@@ -235,7 +246,11 @@ class Planner:
         if (clarify := self._clarify(base, spans, units, turns)) is not None:
             return clarify
         previous = turns[-1].plan if turns else None
-        if (previous is not None and previous.op is Op.LIST and not units and not content(q)
+        if len(units) == 1 and _ROLE_ASK.search(q) and (
+                any(s.kind in ("task", "ordinal", "last") for s in spans) or (turns and turns[-1].refs and _DEICTIC.search(q))):
+            # 「区房产局在这项里是什么角色?」「…在任务55里是主办还是协办?」: the unit's role in that task
+            return replace(self._task_plan(base, spans, turns, "task_unit_role"), units=units)
+        if (previous is not None and previous.op is Op.LIST and not units and not content(q) and label != "plan_lead_only"
                 and not any(s.kind in ("task", "ordinal", "last") for s in spans)
                 and (role_of(q) is not None or re.search(r"几|多少", q))):
             # 「它协办了什么?」「其中牵头的有几项?」 after a unit's list: the same units, the role now asked
@@ -294,7 +309,10 @@ class Planner:
             field = "parts" if re.search(r"部分|块", q) else "tasks"
             return replace(base, op=Op.COUNT, field=field, count=True)
         if label == "plan_lead_only":
-            return replace(base, op=Op.COUNT, field="lead_only", count=True)
+            within: tuple[Ref, ...] = ()
+            if _WITHIN.search(q) and turns and (t := _last(turns, _LISTLIKE)) is not None:
+                within = t.refs  # 「其中哪项没有协办单位?」: among the tasks the last list showed
+            return replace(base, op=Op.COUNT, field="lead_only", count=True, tasks=within)
         if label == "metadata":
             return self._metadata(base)
         if label == "help":
@@ -398,16 +416,21 @@ class Planner:
         role = role_of(q[:first_out])
         topic = ""
         if _RELATION.search(q):
-            rest = content(_RELATION_WORDS.sub(" ", template(q, spans)))
-            topic = rest if len(rest) >= 2 and not self._names_a_notice(rest) else ""
+            words = _RELATION_WORDS.sub(" ", template(q, spans))
+            rest = content(words)
+            topic = rest if _has_content(words) and not self._names_a_notice(rest) else ""
         reading = ""
         if corrected:
             reading = "、".join(f"“{s.text}”按“{s.value}”理解" for s in corrected)
         within: tuple[Ref, ...] = ()
         if _WITHIN.search(q) and turns and (t := _last(turns, _LISTLIKE)) is not None and t.refs:
             within = t.refs  # 「其中哪几项是区政府各部门协办的?」: among the tasks the last list showed
+        unit_roles = _own_roles(q, spans, include) if len(include) >= 2 and not exclude else ()
+        if unit_roles:
+            combine, role = Combine.AND, None  # 「A主办、B协办的任务」: the tasks where each has its own role
         return replace(base, op=Op.LIST, units=include, exclude=exclude, combine=combine, role=role,
-                       sections=self._sections(spans), topic=topic, count=count, reading=reading, tasks=within)
+                       unit_roles=unit_roles, sections=self._sections(spans), topic=topic, count=count,
+                       reading=reading, tasks=within)
 
     def _names_a_notice(self, words: str) -> bool:
         """「在2024年区政府目标任务分解方案里都涉及哪些事」: words mostly from a notice's title name the notice, not a
@@ -435,11 +458,16 @@ class Planner:
         q = base.question
         parts = bool(self._sections(spans)) or bool(re.search(r"部分|板块|哪一块|几块", q))
         over = "sections" if label == "rank_sections" or (parts and not units) else "units"
+        if _ASKS_UNIT.search(q):
+            over = "units"  # 「第一部分里哪个部门牵头最多」: the part is where to count, the units are ranked
+        elif _ASKS_PART.search(q):
+            over = "sections"
         nth = 1
         if m := _NTH.search(q):
             nth = chinese_number(m.group(1))
         equals = chinese_number(m.group(1)) if (m := _EXACTLY.search(q)) else 0
-        kind = next((k for k in ("街道", "管委会") if k in q), "")
+        # the kind of unit ranked is the one asked about (「哪个街道」「几个管委会里」), not one named in passing
+        kind = next((m.group("kind") or m.group("within") for m in _ASKED_KIND.finditer(q)), "")
         units = tuple(u for u in units if self._units.units[u].kind != "group")
         include, exclude = self._split_not(q, spans, units) if units else ((), ())
         if exclude and not include:
@@ -482,11 +510,12 @@ class Planner:
         for s in wanted:
             number = int(s.value)
             if s.kind == "last" and sections:
-                # 「第二部分的最后一项」: the last task of that part
-                refs += [Ref(n.doc_id, n.section_of(k).task_numbers[-1]) for n in notices for k in sections
-                         if k <= len(n.sections)]
+                # 「第二部分的最后一项」「倒数第二项」: counted from the end of that part
+                refs += [Ref(n.doc_id, n.section_of(k).task_numbers[number]) for n in notices for k in sections
+                         if k <= len(n.sections) and -number <= len(n.section_of(k).task_numbers)]
             elif s.kind == "last":
-                refs += [shown[-1]] if shown else [n.tasks[-1].ref for n in notices if n.tasks]
+                refs += ([shown[number]] if -number <= len(shown) else []) if shown else \
+                    [n.tasks[number].ref for n in notices if -number <= len(n.tasks)]
             elif s.kind == "ordinal" and shown and 1 <= number <= len(shown):
                 refs.append(shown[number - 1])
             else:
@@ -543,6 +572,27 @@ class Planner:
                 return replace(plan, op=op, query=f"{previous.plan.query} {q}", focus=q if len(own) > 2 else f"{previous.plan.focus} {q}",
                                docs=plan.docs or previous.plan.docs)
         return plan
+
+
+def _own_roles(q: str, spans: Sequence[Span], units: Sequence[str]) -> tuple[RoleFilter, ...]:
+    """Each unit's own role, when every unit is followed by a role word of its own and they are not all the same
+    (「区民政局主办、区房产局协办」); else ()."""
+    unit_spans = [s for s in spans if s.kind == "unit" and s.value in units]
+    roles: dict[str, RoleFilter] = {}
+    for i, s in enumerate(unit_spans):
+        after = q[s.end:unit_spans[i + 1].start if i + 1 < len(unit_spans) else len(q)][:4]
+        lead, assist = _LEAD.match(after.lstrip("是作为担任")), _ASSIST.match(after.lstrip("是作为担任"))
+        if bool(lead) == bool(assist):
+            return ()
+        roles.setdefault(s.value, Role.LEAD if lead else Role.ASSIST)
+    found = tuple(roles.get(u) for u in units)
+    return found if None not in found and len(set(found)) > 1 else ()
+
+
+def _has_content(text: str) -> bool:
+    """Whether a question holds a word about something, besides its slots, question words and requests (「全部列一下」
+    「主办加协办」 say how to answer, not what about): its own words, not what is left once those are cut out."""
+    return any(len(content(w)) >= 2 and w not in STOPWORDS for w in jieba.lcut(text))
 
 
 def _asking(clause: str) -> bool:

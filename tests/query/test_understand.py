@@ -82,7 +82,37 @@ SET_OPS = [
     ("区发改委牵头、区商务局不参与的任务", ("区发改委",), Combine.EACH, ("区商务局",)),
     ("除了区商务局以外区投促局还负责哪些", ("区投促局",), Combine.EACH, ("区商务局",)),
     ("区教育局和区卫健委负责哪些任务", ("区教育局", "区卫健委"), Combine.EACH, ()),
+    ("区发改委牵头、区科技局配合的工作", ("区发改委", "区科技局"), Combine.AND, ()),
 ]
+
+
+EACH_OWN_ROLE = [
+    ("区民政局主办、区房产局协办的事项", ("区民政局", "区房产局"), (Role.LEAD, Role.ASSIST)),
+    ("区城管局协办,区建设局牵头的有哪几条", ("区城管局", "区建设局"), (Role.ASSIST, Role.LEAD)),
+    ("商务局作为主办、投促局作为配合的任务", ("区商务局", "区投促局"), (Role.LEAD, Role.ASSIST)),
+]
+
+
+@pytest.mark.parametrize(("question", "units", "roles"), EACH_OWN_ROLE)
+def test_each_unit_in_its_own_role(planner: Planner, question: str, units: tuple[str, ...],
+                                   roles: tuple[Role, ...]) -> None:
+    check(planner.plan(question), Op.LIST, units=units, unit_roles=roles, combine=Combine.AND, role=None)
+
+
+def test_one_role_for_both_units_is_not_a_role_each(planner: Planner) -> None:
+    check(planner.plan("区科技局和高新区管委会共同牵头的任务"), Op.LIST, unit_roles=(), role=Role.LEAD)
+
+
+ONLY_HOW_TO_ANSWER = [  # words that say how to answer (all of them, both roles), not a topic to filter by
+    "把区财政局涉及的任务全部列出来,主办协办都算",
+    "区水务局一共涉及几条任务(主办加协办)",
+    "区城管局涉及到的所有任务罗列一下,不论主办还是协办",
+]
+
+
+@pytest.mark.parametrize("question", ONLY_HOW_TO_ANSWER)
+def test_request_words_are_not_a_topic(planner: Planner, question: str) -> None:
+    check(planner.plan(question), Op.LIST, topic="", role=None)
 
 
 @pytest.mark.parametrize(("question", "units", "combine", "exclude"), SET_OPS)
@@ -136,12 +166,26 @@ TASKS = [
     ("任务#44的目标", (44,), "content"),
     ("最后一项任务是什么", (78,), "content"),
     ("第二十三项的协办单位", (23,), "who"),
+    ("倒数第二项任务讲什么", (77,), "content"),
+    ("倒数第三条是谁牵头", (76,), "who"),
 ]
 
 
 @pytest.mark.parametrize(("question", "tasks", "field"), TASKS)
 def test_a_task_by_its_number(planner: Planner, question: str, tasks: tuple[int, ...], field: str) -> None:
     check(planner.plan(question), Op.TASK, tasks=tasks, field=field)
+
+
+UNIT_IN_TASK = [
+    ("区房产局在任务38里是主办还是协办", (38,)),
+    ("区商务局是第九项的牵头单位吗", (9,)),
+    ("区文旅局在38号任务中担任什么角色", (38,)),
+]
+
+
+@pytest.mark.parametrize(("question", "tasks"), UNIT_IN_TASK)
+def test_a_units_role_in_a_task(planner: Planner, question: str, tasks: tuple[int, ...]) -> None:
+    check(planner.plan(question), Op.TASK, tasks=tasks, field="unit_role")
 
 
 def test_a_task_number_the_plan_does_not_have(planner: Planner) -> None:
@@ -161,6 +205,9 @@ RANKS = [
     ("管委会中谁牵头最多", ("units", Order.MOST, 1, 0, "管委会")),
     ("哪一部分的任务最多", ("sections", Order.MOST, 1, 0, "")),
     ("任务最少的是第几部分", ("sections", Order.LEAST, 1, 0, "")),
+    ("第二部分中哪个单位牵头的任务最多", ("units", Order.MOST, 1, 0, "")),
+    ("不算“各街道”这类统称,哪个单位协办最多", ("units", Order.MOST, 1, 0, "")),
+    ("这些街道里谁的任务最多", ("units", Order.MOST, 1, 0, "街道")),
 ]
 
 
@@ -279,6 +326,9 @@ FOLLOW_UPS = [
     ("谁牵头", FACT_TURN, Op.TASK, {"tasks": (54,), "field": "who"}),
     ("这项归哪个部门管", FACT_TURN, Op.TASK, {"tasks": (54,), "field": "who"}),
     ("它属于哪个部分", FACT_TURN, Op.TASK, {"tasks": (54,), "field": "section"}),
+    ("倒数第二项是什么", LIST_TURN, Op.TASK, {"tasks": (7,), "field": "content"}),
+    ("其中哪几项没有协办单位", LIST_TURN, Op.COUNT, {"field": "lead_only", "tasks": (2, 3, 5, 7, 9)}),
+    ("区发改委在这项里是什么角色", FACT_TURN, Op.TASK, {"tasks": (54,), "field": "unit_role", "units": ("区发改委",)}),
 ]
 
 
