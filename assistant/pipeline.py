@@ -324,6 +324,9 @@ class Assistant:
         if plan.field == "title":
             return self._finish(_join([self.compose.section_titles(n, plan.sections) for n in notices], "\n"),
                                 Route.SECTION)
+        if plan.field == "units":
+            return self._finish(_join([self.compose.section_units(n, plan.sections, plan.role) for n in notices]),
+                                Route.SECTION)
         return self._finish(_join([self.compose.sections(n, plan.sections) for n in notices]), Route.SECTION)
 
     def _metadata(self, plan: Plan) -> Answer:

@@ -292,3 +292,23 @@ def test_counting_from_the_end(assistant: Assistant) -> None:
     assert assistant.answer("倒数第二项任务讲什么?").citations == (last - 1,)
     shown = assistant.answer("区商务局负责哪些任务?").citations
     assert assistant.answer("倒数第二项是什么?", ["区商务局负责哪些任务?"]).citations == (shown[-2],)
+
+
+def test_a_run_of_tasks_and_the_nth_task_of_a_unit(assistant: Assistant) -> None:
+    table = expected_units()
+    run = assistant.answer("任务10到任务13分别是谁牵头?")
+    assert run.citations == (10, 11, 12, 13)
+    assert all("、".join(table[n][0]) in run.text for n in (10, 11, 12, 13))
+    lead = UNITS["区商务局"][0]
+    third = assistant.answer("区商务局牵头的第三项任务是什么?")
+    assert third.citations == (lead[2],) and "区商务局" in third.text  # the reading is said
+
+
+def test_the_units_of_a_part_with_their_tasks(assistant: Assistant) -> None:
+    part = assistant.notices[0].section_of(6).task_numbers
+    table = expected_units()
+    answer = assistant.answer("第六部分涉及哪些单位?")
+    assert answer.route == "section" and set(answer.citations) == set(part)
+    for unit in {u for n in part for u in table[n][0] + table[n][1]}:
+        held = sum(unit in table[n][0] for n in part)
+        assert unit in answer.text and (not held or f"{unit} {held} 项" in answer.text)

@@ -181,6 +181,30 @@ class Composer:
         body = join("\n", [head, *self.task_lines([notice.task(k) for k in s.task_numbers])])
         return Composed(self.header(notice)) + body + Composed("", part_titles=(s.title,))
 
+    def section_units(self, notice: Notice, numbers: Sequence[int], role: RoleFilter) -> Composed:
+        """The units of parts: each unit that leads (and, unless only leading is asked, assists) a task of the part,
+        with the tasks it has there, most first."""
+        blocks: list[Composed | str] = []
+        for k in (k for k in numbers if k <= len(notice.sections)):
+            s = notice.section_of(k)
+            tasks = [notice.task(n) for n in s.task_numbers]
+            lines: list[Composed | str] = [f"第{s.numeral}部分“{s.title}”共 {len(tasks)} 项任务,涉及的单位:"]
+            for label, slot in (("主办(牵头)", Role.LEAD), ("协办", Role.ASSIST)):
+                if role is not None and role is not slot:
+                    continue
+                held: dict[str, list[Task]] = {}
+                for t in tasks:
+                    for name in (t.leads if slot is Role.LEAD else t.assists):
+                        held.setdefault(name, []).append(t)
+                if not held:
+                    lines.append(f"{label}:无。")
+                    continue
+                ranked = sorted(held.items(), key=lambda kv: -len(kv[1]))
+                lines.append(f"{label}({len(held)} 个):" + join(";", [
+                    f"{name} {len(ts)} 项" + join("", [self.cite(t) for t in ts]) for name, ts in ranked]) + "。")
+            blocks.append(join("\n", lines))
+        return self.header(notice) + join("\n\n", blocks)
+
     def section_titles(self, notice: Notice, numbers: Sequence[int]) -> Composed:
         """The titles of parts (and where their tasks run), citing no task: the name was asked, not the tasks."""
         parts = [notice.section_of(k) for k in numbers if k <= len(notice.sections)]

@@ -32,9 +32,13 @@ _NUM = r"(\d{1,3}|[零一二两三四五六七八九十百]{1,4})"
 _TASK_REFS = (
     # 任务38, 任务三十八 — but not 任务一共 / 任务一些
     re.compile(rf"(?:任务|#)\s*{_NUM}(?![共些起样般直定切下半])\s*(?:项|条|号)?"),
-    re.compile(rf"{_NUM}\s*号\s*(?:任务|工作)?"),
+    # 38号任务, 「38号是什么」 — but not an address: 5号楼, 峨嵋岭19号, 汉口西路134号院
+    re.compile(rf"{_NUM}\s*号\s*(?:任务|工作)|(?:(?<![\u4e00-\u9fff\d])|(?<=[问看说查的和与及、是讲把请下]))"
+               rf"{_NUM}\s*号(?![楼院线门栋幢室巷街路地块小区等])"),
     re.compile(rf"第\s*{_NUM}\s*(?:项|条|个|件)(?!部分|方面|板块)(?:任务|工作|事)?"),
 )
+# 任务10到任务15, 第十至十二项: a run of tasks by number (value "10-15")
+_TASK_RANGE = re.compile(rf"(?:任务|第)\s*{_NUM}\s*(?:项|条|号)?\s*(?:到|至|~|～|-|—|－)\s*(?:任务|第)?\s*{_NUM}\s*(?:项|条|号)?(?:任务)?")
 _LAST = re.compile(r"最后(?:一|那)?(?:项|条)(?:任务|工作)?")
 # 倒数第二项: counted from the end (-2)
 _FROM_END = re.compile(rf"倒数第?\s*{_NUM}\s*(?:项|条|个|件)?(?:任务|工作)?")
@@ -62,7 +66,7 @@ class Span:
     start: int
     end: int
     kind: SlotKind
-    value: str  # unit name, task number, section number, year, place, doc id
+    value: str  # unit name, task number (or a run of them: "10-15"), section number, year, place, doc id
     text: str  # the words as written
     corrected: bool = False  # a unit name understood through a slip (商物局 -> 区商务局)
     doc: str = ""  # the notice a part named by its title words belongs to
@@ -179,6 +183,10 @@ class Tagger:
                 add(Span(m.start(), m.end(), "unit", self._aliases[alias], alias))
         for m in _SECTION_NUMBER.finditer(q):
             add(Span(m.start(), m.end(), "section", str(chinese_number(m.group(1))), m.group(0)))
+        for m in _TASK_RANGE.finditer(q):
+            first, last = chinese_number(m.group(1)), chinese_number(m.group(2))
+            if 0 < first < last:
+                add(Span(m.start(), m.end(), "task", f"{first}-{last}", m.group(0)))
         for m in _FROM_END.finditer(q):
             add(Span(m.start(), m.end(), "last", str(-max(chinese_number(m.group(1)), 1)), m.group(0)))
         for m in _LAST.finditer(q):
@@ -186,7 +194,8 @@ class Tagger:
         for pattern in _TASK_REFS:
             for m in pattern.finditer(q):
                 kind: SlotKind = "ordinal" if m.group(0).startswith("第") and "任务" not in m.group(0) else "task"
-                add(Span(m.start(), m.end(), kind, str(chinese_number(m.group(1))), m.group(0)))
+                number = next(g for g in m.groups() if g)
+                add(Span(m.start(), m.end(), kind, str(chinese_number(number)), m.group(0)))
         for m in _YEAR.finditer(q):
             add(Span(m.start(), m.end(), "year", m.group(1), m.group(0)))
         for m in _RELATIVE_YEAR.finditer(q):

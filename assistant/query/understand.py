@@ -79,6 +79,7 @@ _RELATION = re.compile(r"有关|相关|涉及|关于|方面|里哪些|中哪些|
 _EACH = re.compile(r"^(.{2,30}?)分别(.*)$")
 _RELATION_WORDS = re.compile(r"有关|相关|涉及|关于|方面|哪些事|什么事|哪些|有什么|都算|也算")
 _ASKS = re.compile(r"谁|哪个|哪些|哪家|多少|几|什么|是否|有没有|吗|部分")
+_MAX_RUN = 30  # the longest run of tasks read from 「任务N到任务M」
 _SPLIT = re.compile(r"(?<=[??;;。])")
 # what a ranking ranks: the noun asked with 哪 / 谁 (「哪个部门」「哪一部分」)
 _ASKS_UNIT = re.compile(r"哪(?:个|一个|家|些)?(?:部门|单位|局|委|办|街道|管委会)|谁")
@@ -86,6 +87,8 @@ _ASKS_PART = re.compile(r"哪(?:个|一个|一)?(?:部分|板块|块)")
 _ASKED_KIND = re.compile(r"(?:哪(?:个|一个|些)?|几个|所有|这些)(?P<kind>街道|管委会)|(?P<within>街道|管委会)(?:里|中|当中|之中)")
 # a part's name is asked, not its tasks: 「第一部分的标题是什么」「第三部分叫什么」
 _TITLE_ASK = re.compile(r"标题|题目|名称|名字|叫什么|叫啥")
+# the units of a part are asked, not its tasks: 「第五部分涉及哪些单位」「第三部分由哪些部门牵头」
+_UNITS_OF = re.compile(r"哪些(?:单位|部门)|哪几个(?:单位|部门)|哪几家|都有谁|有谁|是谁|谁(?:来|在)?(?:负责|牵头|主办|协办|参与|配合)")
 _TASKS_ASK = re.compile(r"任务|哪些|有什么|几项")
 # a unit named only by its kind: 「管委会负责…」「那个街道办…」 (not the end of a longer name: 铁北管委会)
 _BARE_KIND = re.compile(r"(?:^|[,,。??、]|那个|这个|哪个|有个|某个|我们|咱们)(?P<kind>管委会|街道办事处|街道办|街道)")
@@ -261,6 +264,8 @@ class Planner:
             # 「协办单位有哪些?」 after 「江豚公园谁负责?」: the units of what the last answer showed, whatever the
             # classifier makes of so short a question
             return self._retrieval_plan(replace(base, label="who"), spans, turns)
+        if len(units) == 1 and (nth := self._nth_of_unit(base, spans, units[0])) is not None:
+            return nth
         if label in ("units_list", "units_count"):
             return self._units_plan(base, spans, units, turns, count=label == "units_count")
         if label.startswith("rank") and (_SUPERLATIVE.search(q) or _EXACTLY.search(q) or _NTH.search(q)):
@@ -299,8 +304,9 @@ class Planner:
                 # (「标题是什么,下面有哪些任务」 asks for the tasks as well)
                 title = (not units and label != "section_count" and bool(_TITLE_ASK.search(q))
                          and not _TASKS_ASK.search(q))
-                return replace(base, op=Op.SECTION, sections=sections, count=label == "section_count",
-                               field="title" if title else "")
+                field = "title" if title else "units" if _UNITS_OF.search(q) else ""
+                return replace(base, op=Op.SECTION, sections=sections, count=label == "section_count", field=field,
+                               role=role_of(q) if field == "units" else None)
             return self._retrieval_plan(replace(base, label="topic"), spans, turns)
         if label == "plan_count" and (units or self._sections(spans)):
             return (self._units_plan(base, spans, units, turns, count=True) if units
@@ -508,7 +514,7 @@ class Planner:
         notices = [n for n in self._notices if not docs or n.doc_id in docs]
         refs: list[Ref] = []
         for s in wanted:
-            number = int(s.value)
+            number, last = _run(s.value)
             if s.kind == "last" and sections:
                 # 「第二部分的最后一项」「倒数第二项」: counted from the end of that part
                 refs += [Ref(n.doc_id, n.section_of(k).task_numbers[number]) for n in notices for k in sections
@@ -519,8 +525,29 @@ class Planner:
             elif s.kind == "ordinal" and shown and 1 <= number <= len(shown):
                 refs.append(shown[number - 1])
             else:
-                refs += [Ref(n.doc_id, number) for n in notices if any(t.number == number for t in n.tasks)]
+                refs += [t.ref for n in notices for t in n.tasks if number <= t.number <= last]
         return list(dict.fromkeys(refs))
+
+    def _nth_of_unit(self, base: Plan, spans: Sequence[Span], unit: str) -> Plan | None:
+        """「区商务局牵头的第三项任务是什么?」: the n-th task of the unit's own list (as its list is shown: 主办 first,
+        then 协办), and what is asked of it; None when no 第N项 follows the unit's name."""
+        q = base.question
+        named = next(s for s in spans if s.kind == "unit")
+        nth = next((s for s in spans if s.kind in ("ordinal", "task") and s.text.startswith("第") and s.start > named.end
+                    and "-" not in s.value and "的" in q[named.end:s.start]), None)
+        if nth is None:
+            return None
+        lead, assist = self._units.tasks(unit, role_of(q[:nth.start]))
+        listed = [r for r in lead + assist if not base.docs or r.doc_id in base.docs]
+        number = int(nth.value)
+        if not 1 <= number <= len(listed):
+            return replace(base, op=Op.REFUSE, reason="no_task", subject=nth.text)
+        rest = q[nth.end:]
+        field = ("section" if re.search(r"哪个?部分|哪一部分|第几部分", rest)
+                 else "who" if re.search(r"谁|哪些单位|哪个单位|哪几个单位|哪些部门", rest) or role_of(rest) else "content")
+        return replace(base, op=Op.TASK, tasks=(listed[number - 1],), field=field,
+                       role=role_of(rest) if field == "who" else None, units=(unit,),
+                       reading=f"按“{unit}的任务中的{nth.text}”理解")
 
     def _clarify(self, base: Plan, spans: Sequence[Span], units: tuple[str, ...], turns: Sequence[Turn]) -> Plan | None:
         """A question to ask back: 「这个谁负责?」 with nothing said before it to point at, or a unit named only by
@@ -587,6 +614,15 @@ def _own_roles(q: str, spans: Sequence[Span], units: Sequence[str]) -> tuple[Rol
         roles.setdefault(s.value, Role.LEAD if lead else Role.ASSIST)
     found = tuple(roles.get(u) for u in units)
     return found if None not in found and len(set(found)) > 1 else ()
+
+
+def _run(value: str) -> tuple[int, int]:
+    """A task slot's numbers: "38" -> (38, 38); a run "10-15" -> (10, 15), at most _MAX_RUN tasks long; a count
+    from the end "-2" -> (-2, -2)."""
+    first, dash, last = value.rpartition("-") if value[1:].find("-") >= 0 else (value, "", value)
+    if not dash:
+        return int(value), int(value)
+    return int(first), min(int(last), int(first) + _MAX_RUN - 1)
 
 
 def _has_content(text: str) -> bool:

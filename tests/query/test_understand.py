@@ -168,6 +168,8 @@ TASKS = [
     ("第二十三项的协办单位", (23,), "who"),
     ("倒数第二项任务讲什么", (77,), "content"),
     ("倒数第三条是谁牵头", (76,), "who"),
+    ("任务20到任务23分别讲什么", (20, 21, 22, 23), "content"),
+    ("第五至七项由谁牵头", (5, 6, 7), "who"),
 ]
 
 
@@ -186,6 +188,32 @@ UNIT_IN_TASK = [
 @pytest.mark.parametrize(("question", "tasks"), UNIT_IN_TASK)
 def test_a_units_role_in_a_task(planner: Planner, question: str, tasks: tuple[int, ...]) -> None:
     check(planner.plan(question), Op.TASK, tasks=tasks, field="unit_role")
+
+
+NTH_OF_A_UNIT = [  # 第N项 after a unit's name: the n-th of that unit's list (主办 first, then 协办)
+    ("区教育局的第二项任务是什么", "区教育局", None, 2, "content"),
+    ("区商务局牵头的第四项任务由谁协办", "区商务局", Role.LEAD, 4, "who"),
+    ("区房产局协办的第一项属于哪个部分", "区房产局", Role.ASSIST, 1, "section"),
+]
+
+
+@pytest.mark.parametrize(("question", "unit", "role", "n", "field"), NTH_OF_A_UNIT)
+def test_the_nth_task_of_a_unit(planner: Planner, question: str, unit: str, role: Role | None, n: int,
+                                field: str) -> None:
+    lead, assist = planner.tagger._units.tasks(unit, role)
+    check(planner.plan(question), Op.TASK, tasks=((lead + assist)[n - 1].number,), field=field)
+
+
+def test_a_range_is_not_read_in_figures_or_without_a_task_word(planner: Planner) -> None:
+    assert planner.plan("增长5至8个百分点的是哪项").op is not Op.TASK
+    assert planner.plan("3到5号楼要改造吗").op is not Op.TASK
+    assert planner.plan("峨嵋岭19号小区改造吗").op is not Op.TASK
+
+
+def test_the_units_of_a_part(planner: Planner) -> None:
+    check(planner.plan("第四部分涉及哪些单位"), Op.SECTION, sections=(4,), field="units", role=None)
+    check(planner.plan("第二部分都有哪些部门牵头"), Op.SECTION, sections=(2,), field="units", role=Role.LEAD)
+    check(planner.plan("第二部分有哪些任务"), Op.SECTION, sections=(2,), field="")
 
 
 def test_a_task_number_the_plan_does_not_have(planner: Planner) -> None:
