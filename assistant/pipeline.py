@@ -18,7 +18,7 @@ from langchain_core.embeddings import Embeddings
 
 from .answer.backends import Generator, make_generator
 from .answer.compose import Citer, Composed, Composer, join
-from .answer.evidence import MONEY_ASK, MONEY_SAID, TIME_SAID, WHEN_ASK, EvidenceSelector
+from .answer.evidence import TIME_SAID, UNSTATED, WHEN_ASK, EvidenceSelector
 from .answer.generation import GenerationStats, GroundedGeneration
 from .answer.messages import Examples, clarify_text, help_text, invalid_text, refusal_text
 from .index.chunks import chunks_of
@@ -334,7 +334,8 @@ class Assistant:
         return self._finish(_join([self.compose.metadata(n, plan.field) for n in notices], "\n"), Route.METADATA)
 
     def _lead(self, plan: Plan) -> Answer:
-        ranked, picked = self.evidence.select(plan, self._scope(plan))
+        # (「其中…」: among the tasks the last list showed)
+        ranked, picked = self.evidence.select(plan, self._scope(plan), within=set(plan.tasks))
         if not picked:
             return self._refuse(replace(plan, reason=self._why_not(plan)), ranked)
         lines: list[Composed | str] = [plan.caveat] if plan.caveat else []
@@ -344,7 +345,12 @@ class Assistant:
             return self._finish(_join(lines, "\n"), Route.LEAD, ranked=ranked)
         if plan.field == "which_section":
             lines += [self.compose.which_section(s.task) for s in picked[:3]]
-        lines += [self.compose.lead_line(s.task, self.evidence.best_sentence(s.task, plan.focus)) for s in picked[:3]]
+        quoted = [(s.task, self.evidence.best_sentence(s.task, plan.focus)) for s in picked[:3]]
+        if detail := _unstated(plan, quoted):
+            # 「去哪里办理?」 asks how to apply, not who leads the work: the notice does not say
+            lines = [f"通知没有写明{detail}。相关内容:", *[self.compose.lead_line(t, q) for t, q in quoted]]
+            return self._finish(_join(lines, "\n"), Route.LEAD, ranked=ranked, refused=True)
+        lines += [self.compose.lead_line(t, q) for t, q in quoted]
         return self._finish(_join(lines, "\n"), Route.LEAD, ranked=ranked)
 
     def _fact(self, plan: Plan) -> Answer:
@@ -354,7 +360,8 @@ class Assistant:
             ranked = [t for r, _ in per_doc for t in r]
             picked = [s for _, p in per_doc for s in p[:2]]
         else:
-            ranked, picked = self.evidence.select(plan, self._scope(plan))
+            # (「其中…」: among the tasks the last list showed)
+            ranked, picked = self.evidence.select(plan, self._scope(plan), within=set(plan.tasks))
         if not picked:
             return self._refuse(replace(plan, reason=self._why_not(plan)), ranked)
         lines: list[Composed | str]
@@ -367,10 +374,10 @@ class Assistant:
         if WHEN_ASK.search(plan.question) and not any(TIME_SAID.search(q) for _, q in quoted):
             # a "when" the notice does not answer: say so plainly, then what it does say
             lines = [self.compose.no_time(self._by_id[picked[0].task.doc_id])]
-        elif MONEY_ASK.search(plan.question) and not any(MONEY_SAID.search(q) for _, q in quoted):
-            # a price or a subsidy the notice does not state is a question it does not answer: said, and marked
-            # refused, with what it does say about the subject
-            lines, unstated = ["通知没有写明具体金额或收费标准。相关内容:"], True
+        elif detail := _unstated(plan, quoted):
+            # a price, a subsidy or a procedure the notice does not state is a question it does not answer: said,
+            # and marked refused, with what it does say about the subject
+            lines, unstated = [f"通知没有写明{detail}。相关内容:"], True
         if plan.caveat:
             lines = [plan.caveat, *[line for line in lines if line != "根据通知:"]]
         lines += [self.compose.fact_line(task, sentence) for task, sentence in quoted]
@@ -439,6 +446,13 @@ class Assistant:
             sources=tuple(self._by_id[r.doc_id].task(r.number) for r in refs),
             part_titles=composed.part_titles,
         )
+
+
+def _unstated(plan: Plan, quoted: Sequence[tuple[Task, str]]) -> str:
+    """The kind of detail the question asks for that none of the quoted sentences states (an amount, a procedure),
+    or ""."""
+    return next((what for ask, said, what in UNSTATED
+                 if ask.search(plan.question) and not any(said.search(q) for _, q in quoted)), "")
 
 
 def _join(parts: Sequence[Composed | str], separator: str = "\n\n") -> Composed:

@@ -312,3 +312,32 @@ def test_the_units_of_a_part_with_their_tasks(assistant: Assistant) -> None:
     for unit in {u for n in part for u in table[n][0] + table[n][1]}:
         held = sum(unit in table[n][0] for n in part)
         assert unit in answer.text and (not held or f"{unit} {held} 项" in answer.text)
+
+
+@pytest.mark.parametrize("question", ["想让我妈住进养老机构,要怎么申请,需要什么材料?", "加装电梯去哪里办理?"])
+def test_a_procedure_the_plan_does_not_state_is_refused_with_what_it_does_say(assistant: Assistant,
+                                                                            question: str) -> None:
+    answer = assistant.answer(question)
+    assert answer.refused and "没有写明办理流程" in answer.text and answer.citations  # the related task is shown
+
+
+def test_what_to_do_is_not_a_procedure(assistant: Assistant) -> None:
+    answer = assistant.answer("楼下总积水怎么办?")
+    assert not answer.refused and "办理流程" not in answer.text
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("拉圾分类", "垃圾分类"), ("停车泊为", "停车泊位"), ("垃圾分内", "垃圾分类")])
+def test_a_slip_in_a_word_is_read_as_the_notices_word(assistant: Assistant, typed: str, meant: str) -> None:
+    assert assistant.evidence.respell(f"{typed}今年有什么目标") == f"{meant}今年有什么目标"
+    assert assistant.answer(f"{typed}今年有什么目标?").citations == assistant.answer(f"{meant}今年有什么目标?").citations
+
+
+@pytest.mark.parametrize("text", ["买的房子成了问题楼盘", "饭店还用液化气罐", "有什么目标", "家门口的河太臭了"])
+def test_words_the_notice_lacks_are_not_respelled_into_its_words(assistant: Assistant, text: str) -> None:
+    assert assistant.evidence.respell(text) == text
+
+
+def test_a_fact_among_the_last_list(assistant: Assistant) -> None:
+    listed = assistant.answer("区商务局负责哪些任务?").citations
+    answer = assistant.answer("其中跨境电商交易规模目标是多少?", ["区商务局负责哪些任务?"])
+    assert answer.citations and set(answer.citations) <= set(listed) and "60亿元" in answer.text

@@ -8,10 +8,11 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..query.plan import Plan
 from ..query.retrieval import HybridRetriever, Lexicon, rrf
+from ..query.tagger import sound
 from ..records import Ref, Task
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,13 @@ TIME_SAID = re.compile(r"\d{1,2}月|月底|年底|年内|年中|上半年|下半
 # Questions that ask for an amount of money, and the words that would answer them.
 MONEY_ASK = re.compile(r"多少钱|几块钱|补贴多少|补助多少|价格|票价|门票|收费|收多少|费用|花多少")
 MONEY_SAID = re.compile(r"\d\s*(元|万|亿)|资金|补贴\d|补助\d")
+# Questions that ask how to apply or what to bring (a work plan states targets, not procedures), and the words that
+# would answer them.
+PROCEDURE_ASK = re.compile(r"(怎么|如何|怎样|去哪|在哪|哪里)(申请|办理|办证|报名|预约)|申请(条件|流程|材料)|办理(流程|手续)|"
+                           r"(什么|哪些)(材料|手续|证件)|要带什么")
+PROCEDURE_SAID = re.compile(r"申请|办理|材料|流程|手续|报名|预约|窗口|热线")
+# Details a plan's text rarely gives: (what asks for one, what would state it, how the answer names it).
+UNSTATED = ((MONEY_ASK, MONEY_SAID, "具体金额或收费标准"), (PROCEDURE_ASK, PROCEDURE_SAID, "办理流程、申请条件或所需材料"))
 # Questions that ask for every task on a topic, not one fact.
 _LISTING = re.compile(r"哪些(任务|工作|安排|措施|举措|事|内容|项目)|有什么(安排|任务|措施|举措|工作|规划)|方面|相关的任务|有关的任务|都有什么")
 
@@ -92,6 +100,42 @@ class EvidenceSelector:
         self._holding: dict[frozenset[str], frozenset[Ref]] = {}
         self._said: dict[str, bool] = {}
         self._doc_count = len({t.doc_id for t in tasks})
+        # the notices' character pairs by the one character that could be a slip: (kept char, its place) -> pairs
+        self._text = "\n".join(t.text for t in tasks)
+        self._pairs_by_kept: dict[tuple[str, int], list[str]] = {}
+        for g, _ in self._df.most_common():
+            if len(g) == 2 and all("\u4e00" <= c <= "\u9fff" for c in g):
+                for keep in (0, 1):
+                    self._pairs_by_kept.setdefault((g[keep], keep), []).append(g)
+
+    def respell(self, text: str) -> str:
+        """The text with input-method slips in its words put right against the notices' own wording: a character
+        pair no task holds, one character of which sounds like a task's pair that shares the other (拉圾 -> 垃圾,
+        停车泊为 -> 停车泊位). Pairs the notices hold are never changed."""
+        out = list(text)
+        # pairs inside one content word only (「有什么」 is 有 + 什么, not a slip of a pair)
+        inside = [i for word, start, end in self._lexicon.tokenizer.tokenize(text)
+                  if end - start >= 2 and not self._lexicon.is_frame(word) for i in range(start, end - 1)]
+        for i in inside:
+            pair = "".join(out[i:i + 2])
+            if pair in self._df or not all("\u4e00" <= c <= "\u9fff" for c in pair):
+                continue
+            for keep in (0, 1):
+                slip = pair[1 - keep]
+                fix = next((g for g in self._pairs_by_kept.get((pair[keep], keep), ())
+                            if g[1 - keep] != slip and sound(g[1 - keep]) == sound(slip) and self._runs_on(out, i, g)),
+                           None)
+                if fix:
+                    out[i:i + 2] = list(fix)
+                    break
+        return "".join(out)
+
+    def _runs_on(self, chars: list[str], i: int, pair: str) -> bool:
+        """Whether the pair put in at i makes, with the character before or after it, three characters a task
+        says (垃圾 + 分 = 「垃圾分」): a common word the notices lack (房子, 液化) is not made into another."""
+        before = "".join(chars[max(i - 1, 0):i])
+        after = "".join(chars[i + 2:i + 3])
+        return any(len(w) == 3 and w in self._text for w in (before + pair, pair + after))
 
     def select(self, plan: Plan, docs: Collection[str], *, listing: bool | None = None,
                within: Collection[Ref] = ()) -> tuple[list[Task], list[Scored]]:
@@ -99,6 +143,7 @@ class EvidenceSelector:
         A listing (every task on a topic) scores every task in scope and is never cut at top-k; `within` keeps
         only those tasks (「其中哪些和X有关」)."""
         listing = bool(_LISTING.search(plan.question)) if listing is None else listing
+        plan = replace(plan, query=self.respell(plan.query), focus=self.respell(plan.focus))
         query = self._lexicon.expand(plan.query)
         n = self._candidates * (2 if len(docs) < self._doc_count else 1)
         if listing:

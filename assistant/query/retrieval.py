@@ -30,7 +30,7 @@ STOPWORDS = frozenset(
     我家 我们家 家里 旁边 附近 家附近 楼下 楼上 门口 家门口 最近 总是 老是 一直 有人 有人管 管不管 会不会 能不能 怎么办 办法
     措施 举措 帮助 希望 改善 变好 处理 保障 照顾 规划 事情 问题 想 送 住 买 去 看 找 周末 方面 有关 有关的 关于
     还有 不会 一个 一个人 看看 我妈 我爸 去哪 哪儿 那儿 这儿 听说 据说 麻烦 谢谢 请教 想问 问下 问问 一下子 这样 那样
-    全部 所有 全都 统统 列出 列一下 列举 罗列 出来 说说 讲讲 一共 总共 涉及到 不管 不论 无论 还是""".split()
+    全部 所有 全都 统统 列出 列一下 列举 罗列 出来 说说 讲讲 一共 总共 涉及到 不管 不论 无论 还是 区里 政策 别的 其他 其它""".split()
 )
 _PUNCT = re.compile(r"^[\W_]+$")
 _FRAME_EDGES = re.compile(r"^(这|那|该|此|各)|(的|了)$")
@@ -107,10 +107,10 @@ class Lexicon:
         # single Chinese characters match almost everything; they are noise, not evidence
         return [
             t for t in self.tokenizer.lcut_for_search(normalize_question(text))
-            if t.strip() and not _PUNCT.match(t) and not self._is_frame(t) and (len(t) > 1 or t.isascii())
+            if t.strip() and not _PUNCT.match(t) and not self.is_frame(t) and (len(t) > 1 or t.isascii())
         ]
 
-    def _is_frame(self, token: str) -> bool:
+    def is_frame(self, token: str) -> bool:
         """A question word, also behind a demonstrative or before 的 (这方面, 这方, 相关的): no content."""
         if token in self._stopwords:
             return True

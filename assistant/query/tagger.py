@@ -99,7 +99,8 @@ def chinese_number(text: str) -> int:
 
 
 @lru_cache(maxsize=4096)
-def _sound(ch: str) -> str:
+def sound(ch: str) -> str:
+    """A character's syllable with the distinctions speakers and input methods blur folded (zh/z, ing/in, l/n…)."""
     syllable = lazy_pinyin(ch, style=Style.NORMAL)[0]
     for pattern, repl in _FUZZY:
         syllable = pattern.sub(repl, syllable)
@@ -111,7 +112,7 @@ def is_slip(typed: str, name: str) -> bool:
     if len(typed) != len(name) or typed == name:
         return False
     diffs = [(a, b) for a, b in zip(typed, name, strict=True) if a != b]
-    return len(diffs) == 1 and _sound(diffs[0][0]) == _sound(diffs[0][1])
+    return len(diffs) == 1 and sound(diffs[0][0]) == sound(diffs[0][1])
 
 
 class Tagger:

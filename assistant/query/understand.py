@@ -67,7 +67,11 @@ _NTH = re.compile(r"第([一二三四五六七八九十\d]+)(多|名)")
 _EXACTLY = re.compile(r"只(?:牵头|主办|负责|协办|承担|参与)?了?([一二两三四五\d])项")
 _LEAST = re.compile(r"最少|最低")
 _FOLLOWUP = re.compile(r"^(那|那么|还有|另外|其中|这些|它们|它|他们|这个|这项|其)|呢[??]?$|其中|这些|上述|以上")
-_DEICTIC = re.compile(r"这项|这一项|这条|这一条|该项|此项|这个任务|这件事|这个事|这事|它|这个")
+# a unit pointed at, not named: 「这个单位」「该部门」
+_UNIT_DEICTIC = re.compile(r"(?:这个|这家|该|此|这|那个|那家)(?:单位|部门|局|委|办)|(?:他们|它)(?:单位|部门|局)")
+_WHO_ASK = re.compile(r"谁|单位|部门")
+_PLURAL = re.compile(r"这几|那几|这些|那些|它们|上面的|上述|以上|这两|这三")
+_DEICTIC = re.compile(r"这项|这一项|这条|这一条|该项|此项|这个任务|这件事|这个事|这事|它|这个|这几[项条个件]|这些|上述")
 _LISTLIKE = (Op.LIST, Op.SECTION, Op.TOPIC, Op.COUNT)
 # a question put to every loaded notice at once
 _EACH_DOC = re.compile(r"各地|各区县?|各[个份]?(地方|通知|方案|文件)|这几份|几份(通知|方案|文件)|每[份个](通知|方案|地方|区|县|市)|"
@@ -119,14 +123,14 @@ _METADATA: tuple[tuple[str, re.Pattern[str]], ...] = (
 _FILLER = re.compile(
     r"\d{4}年|方案里|方案中|[\W_\d]|请问|哪些|哪个|什么|多少|怎么|如何|是否|有没有|能不能|可以|可不可以|负责|牵头|主办|协办|参与|配合|协助|承担|任务|工作|"
     r"一共|总共|共有|几项|几个|几|项|呢|吗|吧|啊|的|了|是|有|都|和|与|及|那|么|其中|这些|它们|它|这|还|部分|单位|部门|谁|由|要|做|在|今年|全年|"
-    r"[ＵＴＮＳＹＰＤ]|相关|有关|涉及|关于|方面|里|中|跟|同|一起|共同|但|不|没|或者|或|以外|除了|自己|具体|分别|啥|哪几条|哪几|帮我|看看|查|我们|我是|局|"
-    r"全部|所有|列出来|列出|列一下|列举|罗列|不管|不论|无论|还是"
+    r"[ＵＴＮＳＹＰＤ]|相关|有关|涉及|关于|方面|里面|当中|之中|里|中|跟|同|一起|共同|但|不|没|或者|或|以外|除了|自己|具体|分别|啥|哪几条|哪几|帮我|看看|查|我们|我是|局|"
+    r"全部|所有|列出来|列出|列一下|列举|罗列|不管|不论|无论|还是|别的|其他|其它|另外"
 )
 
 
 _NOT_LEAD = re.compile(rf"(不是|并非|非|不|没有?)(由其|自己)?({_LEAD.pattern})")
 _NOT_ASSIST = re.compile(rf"(不是|并非|非|不|没有?)({_ASSIST.pattern})")
-_NEGATED = re.compile(r"没有|不是|只有|只列|单独|无")  # 「没有协办单位的任务」 asks about the notice, not the last answer
+_NEGATED = re.compile(r"(?<!有)没有|不是|只有|只列|单独|无")  # 「没有协办单位的任务」 asks about the notice, not the last answer
 
 
 def role_of(q: str) -> RoleFilter:
@@ -218,6 +222,10 @@ class Planner:
     def _plan_clause(self, q: str, turns: Sequence[Turn], joined: bool = False) -> Plan:
         """One clause; `joined` when it follows another clause of the same question (which names its notice)."""
         spans = self.tagger.tag(q)
+        if (turns and not any(s.kind == "unit" for s in spans) and (m := _UNIT_DEICTIC.search(q))
+                and len(named := self._units_shown(turns[-1])) == 1):
+            # 「这个单位还负责哪些任务?」 after 「主办单位?」: the unit the last answer named, as if named here
+            spans = sorted([*spans, Span(m.start(), m.end(), "unit", named[0], m.group(0))], key=lambda s: s.start)
         templated = template(q, spans)
         # 「这几份通知里…」 says where to look, it does not ask about the notice itself
         label = self.classifier.classify(_CONTAINER.sub("", templated) or templated)
@@ -255,6 +263,7 @@ class Planner:
             return replace(self._task_plan(base, spans, turns, "task_unit_role"), units=units)
         if (previous is not None and previous.op is Op.LIST and not units and not content(q) and label != "plan_lead_only"
                 and not any(s.kind in ("task", "ordinal", "last") for s in spans)
+                and not (_PLURAL.search(q) and _WHO_ASK.search(q))  # 「它们的协办单位呢」 asks who, of those tasks
                 and (role_of(q) is not None or re.search(r"几|多少", q))):
             # 「它协办了什么?」「其中牵头的有几项?」 after a unit's list: the same units, the role now asked
             return self._units_plan(base, spans, units, turns, count=bool(re.search(r"几|多少", q)))
@@ -438,6 +447,18 @@ class Planner:
                        unit_roles=unit_roles, sections=self._sections(spans), topic=topic, count=count,
                        reading=reading, tasks=within)
 
+    def _units_shown(self, turn: Turn) -> tuple[str, ...]:
+        """The units the last answer was about: a list's units, or the named units of the task it answered, in the
+        role it asked for (主办 unless 协办)."""
+        if turn.plan.op is Op.LIST and turn.plan.units:
+            return turn.plan.units
+        tasks = {t.ref: t for n in self._notices for t in n.tasks}
+        focus = [tasks[r] for r in _focus(turn) if r in tasks]
+        if len(focus) != 1:
+            return ()
+        names = focus[0].assists if turn.plan.role is Role.ASSIST else focus[0].leads
+        return tuple(u for u in dict.fromkeys(names) if u in self._units.units and self._units.units[u].kind != "group")
+
     def _names_a_notice(self, words: str) -> bool:
         """「在2024年区政府目标任务分解方案里都涉及哪些事」: words mostly from a notice's title name the notice, not a
         topic within it."""
@@ -491,7 +512,7 @@ class Planner:
         if refs is None:
             previous = turns[-1] if turns else None
             if previous is not None and previous.refs and (_DEICTIC.search(base.question) or not content(base.question)):
-                refs = _focus(previous)
+                refs = _pointed(turns, base.question)
             elif field in ("who", *_FIELD_ASKS):
                 return self._retrieval_plan(replace(base, label="who"), spans, turns,
                                             field="" if field == "who" else field)
@@ -590,8 +611,10 @@ class Planner:
             if previous.refs and (not own or _DEICTIC.search(q)) and op in (Op.WHO, Op.FACT):
                 # 「谁牵头?」「这个归哪个部门管?」: about what the last answer showed
                 fld = field if field in _FIELD_ASKS else "who" if op is Op.WHO else ("section" if field else "content")
-                refs = _focus(previous)
-                return replace(plan, op=Op.TASK, tasks=refs, field=fld)
+                return replace(plan, op=Op.TASK, tasks=_pointed(turns, q), field=fld)
+            if own and _WITHIN.search(q) and previous.plan.op in _LISTLIKE and len(previous.refs) >= 2:
+                # 「其中跨境电商交易规模目标是多少」: a fact (or who, or topic) among the tasks the last list showed
+                return replace(plan, tasks=previous.refs, docs=plan.docs or _shown_docs(previous))
             if previous.plan.op in (Op.FACT, Op.WHO, Op.TOPIC) or previous.plan.reason == "year":
                 asks_own = _ASKS.search(q) and base.label in ("who", "topic_section")
                 if not asks_own and previous.plan.op is not Op.REFUSE:
@@ -651,6 +674,16 @@ def _answered(asked_back: Plan, reply: str) -> str:
 def _shown_docs(turn: Turn) -> tuple[str, ...]:
     """The notices a turn was about: those its plan named, else those its answer cited."""
     return turn.plan.docs or tuple(dict.fromkeys(r.doc_id for r in turn.refs))
+
+
+def _pointed(turns: Sequence[Turn], q: str) -> tuple[Ref, ...]:
+    """What a follow-up points at: 「这几项」「它们」 mean the whole last list shown (even with a single task's answer
+    since), 「这项」「它」 the focus of the last answer."""
+    if _PLURAL.search(q):
+        listed = next((t.refs for t in reversed(turns) if len(t.refs) >= 2), ())
+        if listed:
+            return listed
+    return _focus(turns[-1])
 
 
 def _focus(turn: Turn) -> tuple[Ref, ...]:

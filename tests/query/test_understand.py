@@ -357,7 +357,30 @@ FOLLOW_UPS = [
     ("倒数第二项是什么", LIST_TURN, Op.TASK, {"tasks": (7,), "field": "content"}),
     ("其中哪几项没有协办单位", LIST_TURN, Op.COUNT, {"field": "lead_only", "tasks": (2, 3, 5, 7, 9)}),
     ("区发改委在这项里是什么角色", FACT_TURN, Op.TASK, {"tasks": (54,), "field": "unit_role", "units": ("区发改委",)}),
+    ("这几项都由谁牵头", LIST_TURN, Op.TASK, {"tasks": (2, 3, 5, 7, 9), "field": "who"}),
+    ("它们的协办单位呢", LIST_TURN, Op.TASK, {"tasks": (2, 3, 5, 7, 9), "field": "who", "role": Role.ASSIST}),
+    ("有没有别的部门配合", FACT_TURN, Op.TASK, {"tasks": (54,), "field": "who", "role": Role.ASSIST}),
+    ("这些当中一共几项", LIST_TURN, Op.LIST, {"units": ("区商务局",), "count": True}),
+    ("其中外贸进出口的目标是什么", LIST_TURN, Op.FACT, {"tasks": (2, 3, 5, 7, 9)}),
+    ("这个单位协办了哪些", LIST_TURN, Op.LIST, {"units": ("区商务局",), "role": Role.ASSIST}),
 ]
+
+
+def test_plural_words_point_at_the_whole_last_list_even_after_one_task(planner: Planner) -> None:
+    one = Turn(Plan(Op.TASK, "其中第二项是什么", tasks=(Ref(DOC, 3),), field="content"), (Ref(DOC, 3),))
+    check(planner.plan("这几项分别是谁牵头", [LIST_TURN, one]), Op.TASK, tasks=(2, 3, 5, 7, 9))
+    check(planner.plan("这项是谁牵头", [LIST_TURN, one]), Op.TASK, tasks=(3,))
+
+
+def test_this_unit_is_the_unit_the_last_answer_named(planner: Planner) -> None:
+    who = Turn(Plan(Op.TASK, "任务54谁牵头", tasks=(Ref(DOC, 54),), field="who"), (Ref(DOC, 54),))
+    leads = next(t for t in planner._notices[0].tasks if t.number == 54).leads
+    named = tuple(u for u in leads if planner.tagger._units.units[u].kind != "group")
+    plan = planner.plan("这个单位还负责哪些任务", [who])
+    if len(named) == 1:
+        check(plan, Op.LIST, units=named)
+    else:  # several lead it: which one is not guessed
+        assert plan.op is not Op.LIST or not plan.units
 
 
 @pytest.mark.parametrize(("question", "turn", "op", "expected"), FOLLOW_UPS)
