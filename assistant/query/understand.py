@@ -69,6 +69,11 @@ _LEAST = re.compile(r"最少|最低")
 _FOLLOWUP = re.compile(r"^(那|那么|还有|另外|其中|这些|它们|它|他们|这个|这项|其)|呢[??]?$|其中|这些|上述|以上")
 # a unit pointed at, not named: 「这个单位」「该部门」
 _UNIT_DEICTIC = re.compile(r"(?:这个|这家|该|此|这|那个|那家)(?:单位|部门|局|委|办)|(?:他们|它)(?:单位|部门|局)")
+# a topic marked in the question: 关于X的 / 跟X有关 / X方面 (within one clause)
+_TOPIC_MARK = re.compile(r"(?:关于|围绕)(?P<a>[^,,。??!!;;]{1,12}?)(?:的|方面|这块|工作|[,,。??!!]|$)|"
+                         r"(?:跟|同)(?P<b>[^,,。??!!;;]{1,12}?)(?:有关|相关)|"
+                         r"(?P<c>[^,,。??!!;;在]{1,16}?)(?:方面|这块|这一块)")
+_CLAUSES = re.compile(r"[,,。??!!;;]")
 _WHO_ASK = re.compile(r"谁|单位|部门")
 _PLURAL = re.compile(r"这几|那几|这些|那些|它们|上面的|上述|以上|这两|这三")
 _DEICTIC = re.compile(r"这项|这一项|这条|这一条|该项|此项|这个任务|这件事|这个事|这事|它|这个|这几[项条个件]|这些|上述")
@@ -605,6 +610,10 @@ class Planner:
         op = {"who": Op.WHO, "topic": Op.TOPIC, "topic_section": Op.FACT}.get(base.label, Op.FACT)
         field = "which_section" if base.label == "topic_section" else field
         plan = replace(base, op=op, field=field, role=role_of(q) if op is Op.WHO else None)
+        if op is Op.TOPIC and not plan.topic and len(_CLAUSES.split(q.strip("??!!。 "))) > 1 \
+                and (marked := _marked_topic(template(q, spans))):
+            # 「我家孩子明年上小学了,想问问教育方面都有哪些安排?」: the words the topic is marked by, not the story
+            plan = replace(plan, topic=marked)
         own = content(template(q, spans))
         if turns and (_FOLLOWUP.search(q) or len(own) <= 2 or _DEICTIC.search(q)):
             previous = turns[-1]
@@ -637,6 +646,16 @@ def _own_roles(q: str, spans: Sequence[Span], units: Sequence[str]) -> tuple[Rol
         roles.setdefault(s.value, Role.LEAD if lead else Role.ASSIST)
     found = tuple(roles.get(u) for u in units)
     return found if None not in found and len(set(found)) > 1 else ()
+
+
+def _marked_topic(q: str) -> str:
+    """The words a topic list marks as its topic (「在教育方面」「关于老年人的」「跟停车有关的」), without the story told
+    around them; "" when none is marked or the marked words say nothing (「这方面」)."""
+    for m in _TOPIC_MARK.finditer(q):
+        words = m.group("a") or m.group("b") or m.group("c") or ""
+        if _has_content(words):
+            return content(words)
+    return ""
 
 
 def _run(value: str) -> tuple[int, int]:
@@ -689,7 +708,9 @@ def _pointed(turns: Sequence[Turn], q: str) -> tuple[Ref, ...]:
 def _focus(turn: Turn) -> tuple[Ref, ...]:
     """What 「这项」「它」 point at in the last answer: its first task (in each notice it cited) after a fact or
     who question, its first three after a list."""
-    if turn.plan.op in (Op.TASK, Op.FACT, Op.WHO):
+    if turn.plan.op is Op.TASK:
+        return turn.refs  # the tasks it named (「这几项都是谁牵头的?」 then 「有没有别的部门配合?」)
+    if turn.plan.op in (Op.FACT, Op.WHO):
         first: dict[str, Ref] = {}
         for ref in turn.refs:
             first.setdefault(ref.doc_id, ref)

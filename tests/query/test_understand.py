@@ -563,3 +563,19 @@ def test_a_short_reply_to_a_question_back_chooses_the_reading(planner: Planner) 
     assert plan.op is Op.WHO and "江豚公园" in plan.query
     # a new question after the question back is its own question
     check(planner.plan("区商务局负责哪些任务?", [Turn(asked_back)]), Op.LIST, units=("区商务局",))
+
+
+MARKED_TOPICS = [  # a story told before the question: the topic is the words the question marks, not the story
+    ("我家老二刚上初中,想了解一下今年在教育方面有哪些安排", "教育"),
+    ("老两口住在六楼,区里有没有关于加装电梯的打算", "加装电梯"),
+    ("最近路上老堵,跟停车有关的任务有哪些", "停车"),
+]
+
+
+@pytest.mark.parametrize(("question", "topic"), MARKED_TOPICS)
+def test_a_story_around_a_topic_question_is_not_the_topic(planner: Planner, question: str, topic: str) -> None:
+    check(planner.plan(question), Op.TOPIC, topic=topic)
+
+
+def test_a_single_clause_keeps_its_own_words(planner: Planner) -> None:
+    check(planner.plan("外贸和利用外资方面有哪些任务"), Op.TOPIC, topic="")
