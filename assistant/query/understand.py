@@ -610,7 +610,7 @@ class Planner:
         op = {"who": Op.WHO, "topic": Op.TOPIC, "topic_section": Op.FACT}.get(base.label, Op.FACT)
         field = "which_section" if base.label == "topic_section" else field
         plan = replace(base, op=op, field=field, role=role_of(q) if op is Op.WHO else None)
-        if op is Op.TOPIC and not plan.topic and len(_CLAUSES.split(q.strip("??!!。 "))) > 1 \
+        if op is Op.TOPIC and not plan.topic and len([c for c in _CLAUSES.split(q) if c.strip()]) > 1 \
                 and (marked := _marked_topic(template(q, spans))):
             # 「我家孩子明年上小学了,想问问教育方面都有哪些安排?」: the words the topic is marked by, not the story
             plan = replace(plan, topic=marked)
