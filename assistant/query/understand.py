@@ -75,8 +75,10 @@ _TOPIC_MARK = re.compile(r"(?:关于|围绕)(?P<a>[^,,。??!!;;]{1,12}?)(?:的|�
                          r"(?P<c>[^,,。??!!;;在]{1,16}?)(?:方面|这块|这一块)")
 _CLAUSES = re.compile(r"[,,。??!!;;]")
 _WHO_ASK = re.compile(r"谁|单位|部门")
+_OTHER = re.compile(r"另外(?:那|一)?(?:项|条|个|件)|另一(?:项|条|个|件)|剩下的?(?:那|一)?(?:项|条|个|件)")
 _PLURAL = re.compile(r"这几|那几|这些|那些|它们|上面的|上述|以上|这两|这三")
-_DEICTIC = re.compile(r"这项|这一项|这条|这一条|该项|此项|这个任务|这件事|这个事|这事|它|这个|这几[项条个件]|这些|上述")
+_DEICTIC = re.compile(r"这项|这一项|这条|这一条|该项|此项|这个任务|这件事|这个事|这事|它|这个|这几[项条个件]|这些|上述|"
+                      r"另外(?:那|一)?[项条个件]|另一[项条个件]|剩下的?(?:那|一)?[项条个件]")
 _LISTLIKE = (Op.LIST, Op.SECTION, Op.TOPIC, Op.COUNT)
 # a question put to every loaded notice at once
 _EACH_DOC = re.compile(r"各地|各区县?|各[个份]?(地方|通知|方案|文件)|这几份|几份(通知|方案|文件)|每[份个](通知|方案|地方|区|县|市)|"
@@ -268,7 +270,8 @@ class Planner:
             return replace(self._task_plan(base, spans, turns, "task_unit_role"), units=units)
         if (previous is not None and previous.op is Op.LIST and not units and not content(q) and label != "plan_lead_only"
                 and not any(s.kind in ("task", "ordinal", "last") for s in spans)
-                and not (_PLURAL.search(q) and _WHO_ASK.search(q))  # 「它们的协办单位呢」 asks who, of those tasks
+                # 「它们的协办单位呢」「另外那项是谁协办的?」 ask who, of those tasks
+                and not ((_PLURAL.search(q) or _OTHER.search(q)) and _WHO_ASK.search(q))
                 and (role_of(q) is not None or re.search(r"几|多少", q))):
             # 「它协办了什么?」「其中牵头的有几项?」 after a unit's list: the same units, the role now asked
             return self._units_plan(base, spans, units, turns, count=bool(re.search(r"几|多少", q)))
@@ -698,10 +701,17 @@ def _shown_docs(turn: Turn) -> tuple[str, ...]:
 def _pointed(turns: Sequence[Turn], q: str) -> tuple[Ref, ...]:
     """What a follow-up points at: 「这几项」「它们」 mean the whole last list shown (even with a single task's answer
     since), 「这项」「它」 the focus of the last answer."""
-    if _PLURAL.search(q):
-        listed = next((t.refs for t in reversed(turns) if len(t.refs) >= 2), ())
-        if listed:
-            return listed
+    if _PLURAL.search(q) or _OTHER.search(q):
+        at = next((i for i in range(len(turns) - 1, -1, -1) if len(turns[i].refs) >= 2), None)
+        if at is not None:
+            listed = turns[at].refs
+            if not _OTHER.search(q):
+                return listed
+            # 「另外那项」: the one of the list not talked about before it
+            seen = {r for t in turns[:at] for r in t.refs}
+            rest = tuple(r for r in listed if r not in seen)
+            if rest and len(rest) < len(listed):
+                return rest
     return _focus(turns[-1])
 
 

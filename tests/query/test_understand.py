@@ -579,3 +579,9 @@ def test_a_story_around_a_topic_question_is_not_the_topic(planner: Planner, ques
 
 def test_a_single_clause_keeps_its_own_words(planner: Planner) -> None:
     check(planner.plan("外贸和利用外资方面有哪些任务"), Op.TOPIC, topic="")
+
+
+def test_the_other_one_is_the_task_of_the_list_not_talked_about_before(planner: Planner) -> None:
+    first = Turn(Plan(Op.TASK, "任务9讲什么", tasks=(Ref(DOC, 9),), field="content"), (Ref(DOC, 9),))
+    both = Turn(Plan(Op.LIST, "区商务局负责哪些任务", units=("区商务局",)), (Ref(DOC, 9), Ref(DOC, 10)))
+    check(planner.plan("另外那项是谁协办的", [first, both]), Op.TASK, tasks=(10,), field="who", role=Role.ASSIST)
