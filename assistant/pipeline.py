@@ -252,6 +252,14 @@ class Assistant:
             among = set(plan.tasks)
             return self._finish(_join([self.compose.lead_only(n, among) for n in notices
                                        if not among or any(r.doc_id == n.doc_id for r in among)]), Route.COUNT)
+        if plan.field == "lead_count" and plan.rank is not None:
+            # tasks by how many units lead them: each task counted is cited
+            return self._finish(_join([self.compose.lead_count(n, plan.rank.equals, plan.rank.nth) for n in notices]),
+                                Route.COUNT)
+        if plan.field in ("units", "units_both"):
+            # the units the plan names, counted from the records (no single task says it: nothing is cited)
+            return self._finish(_join([self.compose.units_named(n, plan.role, both=plan.field == "units_both")
+                                       for n in notices]), Route.COUNT)
         # the whole plan's size: no single task says it, so nothing is cited
         return self._finish(_join([self.compose.count(n) for n in notices]), Route.COUNT)
 

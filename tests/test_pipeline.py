@@ -341,3 +341,18 @@ def test_a_fact_among_the_last_list(assistant: Assistant) -> None:
     listed = assistant.answer("区商务局负责哪些任务?").citations
     answer = assistant.answer("其中跨境电商交易规模目标是多少?", ["区商务局负责哪些任务?"])
     assert answer.citations and set(answer.citations) <= set(listed) and "60亿元" in answer.text
+
+
+def test_counts_over_the_units_and_the_leads(assistant: Assistant) -> None:
+    table = expected_units()
+    named = {u for unit, (lead, assist) in UNITS.items() if assistant.units.units[unit].kind != "group"
+             for u in [unit]}
+    everyone = assistant.answer("方案里一共涉及多少个单位?")
+    assert everyone.route == "count" and f"共点名 {len(named)} 个单位" in everyone.text
+    both = sorted(u for u in named if UNITS[u][0] and UNITS[u][1])
+    answer = assistant.answer("哪些部门既牵头又协办?")
+    assert f"共 {len(both)} 个" in answer.text and all(u in answer.text for u in both)
+    one = assistant.answer("只有一个主办单位的任务有几项?")
+    assert one.citations == tuple(n for n in sorted(table) if len(table[n][0]) == 1)
+    three = assistant.answer("有几项任务是三个以上单位一起牵头的")
+    assert three.citations == tuple(n for n in sorted(table) if len(table[n][0]) >= 3)

@@ -154,6 +154,37 @@ class Composer:
         lines += [f"{i}. {t.gist}" + self.cite(t) + f"(主办:{'、'.join(t.leads)})" for i, t in enumerate(solo, 1)]
         return join("\n", lines)
 
+    def lead_count(self, notice: Notice, equals: int, at_least: int) -> Composed:
+        """The tasks led by exactly `equals` units (or, when it is 0, by at least `at_least`)."""
+        held = [t for t in notice.tasks if (len(t.leads) == equals if equals else len(t.leads) >= at_least)]
+        said = f"只有 {equals} 个主办单位" if equals else f"由 {at_least} 个及以上单位共同主办"
+        lines: list[Composed | str] = [f"{self.header(notice)}{said}的任务共 {len(held)} 项:"]
+        lines += [f"{i}. {t.gist}" + self.cite(t) + f"(主办:{'、'.join(t.leads)})" for i, t in enumerate(held, 1)]
+        return join("\n", lines)
+
+    def units_named(self, notice: Notice, role: RoleFilter, *, both: bool = False) -> Composed:
+        """The units a notice names (not the group names such as 各街道), with how many tasks each leads and
+        assists: all of them, those of one role, or (`both`) those that lead some tasks and assist others."""
+        rows: dict[str, list[int]] = {}
+        for t in notice.tasks:
+            for slot, names in ((0, t.leads), (1, t.assists)):
+                for name in dict.fromkeys(names):
+                    if name in self._units.units and self._units.units[name].kind != "group":
+                        rows.setdefault(name, [0, 0])[slot] += 1
+        if both:
+            picked = {u: c for u, c in rows.items() if c[0] and c[1]}
+            head = f"既主办(牵头)又协办任务的单位共 {len(picked)} 个"
+        elif role is not None:
+            slot = 0 if role is Role.LEAD else 1
+            picked = {u: c for u, c in rows.items() if c[slot]}
+            head = f"{'主办(牵头)' if role is Role.LEAD else '协办'}任务的单位共 {len(picked)} 个"
+        else:
+            picked = rows
+            head = f"通知共点名 {len(rows)} 个单位(不含“各街道”“区相关部门”等统称)"
+        order = sorted(picked.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), -kv[1][0]))
+        body = ";".join(f"{u}(主办 {c[0]} 项,协办 {c[1]} 项)" for u, c in order)
+        return Composed(f"{self.header(notice)}{head}" + (f":{body}。" if order else "。"))
+
     def count(self, notice: Notice) -> Composed:
         parts = [self.section_summary(notice, s.number) for s in notice.sections]
         text = f"《{notice.plan_title}》共 {len(notice.tasks)} 项任务,分为 {len(notice.sections)} 个部分:\n" + "\n".join(parts)

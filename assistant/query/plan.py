@@ -43,9 +43,10 @@ class Order(StrEnum):
 
 @dataclass(frozen=True)
 class Rank:
-    """A ranking over units or parts: the n-th most (or least), or those with exactly `equals` tasks."""
+    """A ranking over units or parts: the n-th most (or least), or those with exactly `equals` tasks. Over "leads"
+    (a COUNT's tasks by how many units lead them): exactly `equals` units, else at least `nth`."""
 
-    over: str = "units"  # "units" or "sections"
+    over: str = "units"  # "units", "sections" or "leads"
     order: Order = Order.MOST
     nth: int = 1
     equals: int = 0  # 「只牵头了一项」: units with exactly this many tasks
@@ -66,7 +67,7 @@ class Plan:
     sections: tuple[int, ...] = ()
     tasks: tuple[Ref, ...] = ()
     topic: str = ""  # words a list is filtered by
-    field: str = ""  # metadata field; for TASK: content / who / section / deadline / leader (also on WHO); for COUNT: tasks / parts / lead_only; for SECTION: title
+    field: str = ""  # metadata field; for TASK: content / who / section / deadline / leader (also on WHO); for COUNT: tasks / parts / lead_only / units / units_both / lead_count; for SECTION: title
     query: str = ""  # text for retrieval (with the conversation it leans on)
     focus: str = ""  # the current question's own words, for picking sentences
     count: bool = False

@@ -73,6 +73,14 @@ _UNIT_DEICTIC = re.compile(r"(?:这个|这家|该|此|这|那个|那家)(?:单�
 _TOPIC_MARK = re.compile(r"(?:关于|围绕)(?P<a>[^,,。??!!;;]{1,12}?)(?:的|方面|这块|工作|[,,。??!!]|$)|"
                          r"(?:跟|同)(?P<b>[^,,。??!!;;]{1,12}?)(?:有关|相关)|"
                          r"(?P<c>[^,,。??!!;;在]{1,16}?)(?:方面|这块|这一块)")
+# aggregates over the plan's units and tasks
+_UNITS_COUNTED = re.compile(r"(?:多少|(?<!哪)几)个(?:单位|部门)|(?:单位|部门)(?:一共|总共|共)有?(?:多少|几)|"
+                            r"(?:哪些|所有)(?:单位|部门)(?:参与|涉及|有份|有任务)")
+_BOTH_ROLES = re.compile(r"既.{0,4}(?:牵头|主办).{0,4}又.{0,4}(?:协办|配合)|既.{0,4}(?:协办|配合).{0,4}又.{0,4}(?:牵头|主办)|"
+                         r"(?:牵头|主办)(?:又|也)(?:协办|配合)|(?:主办|牵头)和(?:协办|配合)都(?:有|做|参与)")
+_LEADS_COUNTED = re.compile(r"(?:只有|仅有|就|只)(?P<one>一|1)个(?:主办|牵头)(?:单位|部门)|"
+                            r"(?P<n>\d|[一二两三四五六七八九十]){1,2}个(?P<more>以上|及以上|或以上|或更多|多)?(?:单位|部门)"
+                            r"(?:一起|共同|联合)?(?:主办|牵头)|多个(?:单位|部门)(?:一起|共同|联合)?(?:主办|牵头)")
 _CLAUSES = re.compile(r"[,,。??!!;;]")
 _WHO_ASK = re.compile(r"谁|单位|部门")
 _OTHER = re.compile(r"另外(?:那|一)?(?:项|条|个|件)|另一(?:项|条|个|件)|剩下的?(?:那|一)?(?:项|条|个|件)")
@@ -263,6 +271,9 @@ class Planner:
             return self._rank(base, spans, units, label)
         if (clarify := self._clarify(base, spans, units, turns)) is not None:
             return clarify
+        if not any(s.kind in ("unit", "task", "ordinal", "last", "section") for s in spans) \
+                and (aggregate := _aggregate(base, templated)) is not None:
+            return aggregate
         previous = turns[-1].plan if turns else None
         if len(units) == 1 and _ROLE_ASK.search(q) and (
                 any(s.kind in ("task", "ordinal", "last") for s in spans) or (turns and turns[-1].refs and _DEICTIC.search(q))):
@@ -649,6 +660,26 @@ def _own_roles(q: str, spans: Sequence[Span], units: Sequence[str]) -> tuple[Rol
         roles.setdefault(s.value, Role.LEAD if lead else Role.ASSIST)
     found = tuple(roles.get(u) for u in units)
     return found if None not in found and len(set(found)) > 1 else ()
+
+
+def _aggregate(base: Plan, templated: str) -> Plan | None:
+    """Counts over the records that no single task says: the units the plan names (「一共涉及多少个单位」), those
+    that both lead and assist (「哪些部门既牵头又协办」), the tasks by how many units lead them (「只有一个主办单位的
+    任务」「三个以上单位一起牵头的」); None for any other question, or one about a piece of work (「河道清淤那条是
+    哪几个单位主办的」)."""
+    q = base.question
+    if _has_content(_LEADS_COUNTED.sub(" ", _BOTH_ROLES.sub(" ", _UNITS_COUNTED.sub(" ", templated)))):
+        return None
+    if m := _LEADS_COUNTED.search(q):
+        n = chinese_number(m.group("n")) if m.group("n") else (1 if m.group("one") else 2)
+        at_least = bool(m.group("more")) or not (m.group("n") or m.group("one"))
+        rank = Rank(over="leads", nth=n) if at_least else Rank(over="leads", equals=n)
+        return replace(base, op=Op.COUNT, field="lead_count", rank=rank, count=True)
+    if _BOTH_ROLES.search(q):
+        return replace(base, op=Op.COUNT, field="units_both", count=True)
+    if _UNITS_COUNTED.search(q):
+        return replace(base, op=Op.COUNT, field="units", role=role_of(q), count=True)
+    return None
 
 
 def _marked_topic(q: str) -> str:

@@ -585,3 +585,24 @@ def test_the_other_one_is_the_task_of_the_list_not_talked_about_before(planner: 
     first = Turn(Plan(Op.TASK, "任务9讲什么", tasks=(Ref(DOC, 9),), field="content"), (Ref(DOC, 9),))
     both = Turn(Plan(Op.LIST, "区商务局负责哪些任务", units=("区商务局",)), (Ref(DOC, 9), Ref(DOC, 10)))
     check(planner.plan("另外那项是谁协办的", [first, both]), Op.TASK, tasks=(10,), field="who", role=Role.ASSIST)
+
+
+AGGREGATES = [
+    ("这个方案总共涉及几个部门", "units", None),
+    ("有哪些单位既主办又协办", "units_both", None),
+    ("只有1个牵头单位的任务", "lead_count", (1, 1)),
+    ("两个以上单位共同主办的任务有哪些", "lead_count", (2, 0)),
+]
+
+
+@pytest.mark.parametrize(("question", "field", "leads"), AGGREGATES)
+def test_aggregates_over_the_records(planner: Planner, question: str, field: str, leads: tuple[int, int] | None) -> None:
+    plan = planner.plan(question)
+    check(plan, Op.COUNT, field=field)
+    if leads is not None:
+        assert plan.rank is not None and (plan.rank.nth, plan.rank.equals) == leads
+
+
+def test_a_named_unit_or_part_is_no_aggregate(planner: Planner) -> None:
+    assert planner.plan("区商务局一共有几项任务").op is Op.LIST
+    assert planner.plan("第五部分涉及哪些单位").op is Op.SECTION
