@@ -18,6 +18,20 @@ from ..ingest.units import UnitDirectory, level_prefix
 from ..ingest.words import Slot, layout_words
 from ..records import Notice, Ref, Role, RoleFilter
 from .classify import OpClassifier, load_bank
+from .conversation import (
+    DEICTIC,
+    FOLLOWUP,
+    OTHER,
+    PLURAL,
+    UNIT_DEICTIC,
+    WITHIN,
+    answered,
+    asking,
+    focus_of,
+    last,
+    pointed,
+    shown_docs,
+)
 from .plan import Combine, Op, Order, Plan, Rank, Turn
 from .retrieval import STOPWORDS
 from .tagger import Span, Tagger, chinese_number, template
@@ -66,9 +80,6 @@ _SUPERLATIVE = re.compile(r"最多|最少|第[一二三四五六七八九十\d]+
 _NTH = re.compile(r"第([一二三四五六七八九十\d]+)(多|名)")
 _EXACTLY = re.compile(r"只(?:牵头|主办|负责|协办|承担|参与)?了?([一二两三四五\d])项")
 _LEAST = re.compile(r"最少|最低")
-_FOLLOWUP = re.compile(r"^(那|那么|还有|另外|其中|这些|它们|它|他们|这个|这项|其)|呢[??]?$|其中|这些|上述|以上")
-# a unit pointed at, not named: 「这个单位」「该部门」
-_UNIT_DEICTIC = re.compile(r"(?:这个|这家|该|此|这|那个|那家)(?:单位|部门|局|委|办)|(?:他们|它)(?:单位|部门|局)")
 # a topic marked in the question: 关于X的 / 跟X有关 / X方面 (within one clause)
 _TOPIC_MARK = re.compile(r"(?:关于|围绕)(?P<a>[^,,。??!!;;]{1,12}?)(?:的|方面|这块|工作|[,,。??!!]|$)|"
                          r"(?:跟|同)(?P<b>[^,,。??!!;;]{1,12}?)(?:有关|相关)|"
@@ -83,17 +94,11 @@ _LEADS_COUNTED = re.compile(r"(?:只有|仅有|就|只)(?P<one>一|1)个(?:主�
                             r"(?:一起|共同|联合)?(?:主办|牵头)|多个(?:单位|部门)(?:一起|共同|联合)?(?:主办|牵头)")
 _CLAUSES = re.compile(r"[,,。??!!;;]")
 _WHO_ASK = re.compile(r"谁|单位|部门")
-_OTHER = re.compile(r"另外(?:那|一)?(?:项|条|个|件)|另一(?:项|条|个|件)|剩下的?(?:那|一)?(?:项|条|个|件)")
-_PLURAL = re.compile(r"这几|那几|这些|那些|它们|上面的|上述|以上|这两|这三")
-_DEICTIC = re.compile(r"这项|这一项|这条|这一条|该项|此项|这个任务|这件事|这个事|这事|它|这个|这几[项条个件]|这些|上述|"
-                      r"另外(?:那|一)?[项条个件]|另一[项条个件]|剩下的?(?:那|一)?[项条个件]")
 _LISTLIKE = (Op.LIST, Op.SECTION, Op.TOPIC, Op.COUNT)
 # a question put to every loaded notice at once
 _EACH_DOC = re.compile(r"各地|各区县?|各[个份]?(地方|通知|方案|文件)|这几份|几份(通知|方案|文件)|每[份个](通知|方案|地方|区|县|市)|"
                        r"哪些地方|哪几个(地方|区|县|市)|所有(通知|方案|文件)")
 _CONTAINER = re.compile(r"(这几份|这份|各地的?|几份|所有|每份|各份?)(通知|方案|文件|分解表)(里面|里|中|当中)[,,]?")
-# words that point into the last list shown: 「其中」「这些任务里」「上述」
-_WITHIN = re.compile(r"其中|这些|上述|以上|里面|当中")
 _RELATION = re.compile(r"有关|相关|涉及|关于|方面|里哪些|中哪些|里面哪些|里有哪些|中有哪些|跟.{1,12}有关")
 _EACH = re.compile(r"^(.{2,30}?)分别(.*)$")
 _RELATION_WORDS = re.compile(r"有关|相关|涉及|关于|方面|哪些事|什么事|哪些|有什么|都算|也算")
@@ -111,14 +116,10 @@ _UNITS_OF = re.compile(r"哪些(?:单位|部门)|哪几个(?:单位|部门)|哪�
 _TASKS_ASK = re.compile(r"任务|哪些|有什么|几项")
 # a unit named only by its kind: 「管委会负责…」「那个街道办…」 (not the end of a longer name: 铁北管委会)
 _BARE_KIND = re.compile(r"(?:^|[,,。??、]|那个|这个|哪个|有个|某个|我们|咱们)(?P<kind>管委会|街道办事处|街道办|街道)")
-_REPLY_EDGES = re.compile(r"^(?:我说的是|我问的是|就是|是|要)|(?:的那个|那个|的|吧|呀|啊)$")
 # the role a named unit has in a task
 _ROLE_ASK = re.compile(r"角色|身份|什么位置|什么作用|担任什么|是(?:主办|牵头|协办|配合)|算(?:主办|牵头|协办|配合)|"
                        r"(?:主办|牵头)还是(?:协办|配合)|(?:协办|配合)还是(?:主办|牵头)|(?:主办|牵头|协办|配合)(?:单位|部门|方)?(?:吗|么|嘛)")
 _UNIT_ASK = re.compile(r"负责|承担|分到|干什么|做什么|干啥|做啥|管什么|管哪些|任务")
-# what makes a clause a question or a request (else it is a statement: context for the question beside it)
-_ASKING = re.compile(r"[??]|谁|哪|多少|几|什么|啥|是否|有没有|能不能|会不会|可不可以|能否|吗|呢|怎么|如何|咋|列|说说|讲讲|"
-                     r"介绍|告诉|查|看看|给我|帮我|请")
 _INJECTION = re.compile(
     r"(忽略|无视|忘记|忘掉|不要理会|不用管|跳过).{0,12}(指令|提示|规则|设定|要求|限制|上面|之前|以上|前面|上述)|"
     r"system\s*prompt|系统提示|提示词|越狱|你现在是|扮演|假装你|开发者模式|"
@@ -203,13 +204,13 @@ class Planner:
             return Plan(Op.REFUSE, q, reason="language")
         if m := _INJECTION.search(q):
             return Plan(Op.REFUSE, q, reason="injection", subject=m.group(0))
-        if turns and turns[-1].plan.op is Op.CLARIFY and (asked := _answered(turns[-1].plan, q)):
+        if turns and turns[-1].plan.op is Op.CLARIFY and (asked := answered(turns[-1].plan, q)):
             # 「高新区的」 after 「管委会负责哪些任务?」 was asked back: the first question with the reading chosen
             return self.plan(asked, turns[:-1])
         clauses: list[str] = []
         told = ""  # statements before the first question: the story it is asked in
         for clause in (c for c in _SPLIT.split(q) if c.strip()):
-            if not _asking(clause):
+            if not asking(clause):
                 # 「家里俩娃都在上学。…」「…有哪些?想了解下政校合作」: a statement is context, not a question
                 if clauses:
                     clauses[-1] += clause
@@ -237,7 +238,7 @@ class Planner:
     def _plan_clause(self, q: str, turns: Sequence[Turn], joined: bool = False) -> Plan:
         """One clause; `joined` when it follows another clause of the same question (which names its notice)."""
         spans = self.tagger.tag(q)
-        if (turns and not any(s.kind == "unit" for s in spans) and (m := _UNIT_DEICTIC.search(q))
+        if (turns and not any(s.kind == "unit" for s in spans) and (m := UNIT_DEICTIC.search(q))
                 and len(named := self._units_shown(turns[-1])) == 1):
             # 「这个单位还负责哪些任务?」 after 「主办单位?」: the unit the last answer named, as if named here
             spans = sorted([*spans, Span(m.start(), m.end(), "unit", named[0], m.group(0))], key=lambda s: s.start)
@@ -256,8 +257,8 @@ class Planner:
             templated = template(q, spans)
             label = self.classifier.classify(_CONTAINER.sub("", templated) or templated)
             base = replace(base, label=label)
-        if not docs and turns and (joined or _FOLLOWUP.search(q) or _WITHIN.search(q) or len(content(templated)) <= 2):
-            docs = _shown_docs(turns[-1])  # a follow-up is about the notices the conversation is on
+        if not docs and turns and (joined or FOLLOWUP.search(q) or WITHIN.search(q) or len(content(templated)) <= 2):
+            docs = shown_docs(turns[-1])  # a follow-up is about the notices the conversation is on
         relative = [s.text for s in spans if s.kind == "relative_year"]
         if relative and not re.search(r"今年|本年|当年|全年", q) and not docs:
             # 「去年完成了多少?」: the year asked about is not a loaded notice's
@@ -276,13 +277,13 @@ class Planner:
             return aggregate
         previous = turns[-1].plan if turns else None
         if len(units) == 1 and _ROLE_ASK.search(q) and (
-                any(s.kind in ("task", "ordinal", "last") for s in spans) or (turns and turns[-1].refs and _DEICTIC.search(q))):
+                any(s.kind in ("task", "ordinal", "last") for s in spans) or (turns and turns[-1].refs and DEICTIC.search(q))):
             # 「区房产局在这项里是什么角色?」「…在任务55里是主办还是协办?」: the unit's role in that task
             return replace(self._task_plan(base, spans, turns, "task_unit_role"), units=units)
         if (previous is not None and previous.op is Op.LIST and not units and not content(q) and label != "plan_lead_only"
                 and not any(s.kind in ("task", "ordinal", "last") for s in spans)
                 # 「它们的协办单位呢」「另外那项是谁协办的?」 ask who, of those tasks
-                and not ((_PLURAL.search(q) or _OTHER.search(q)) and _WHO_ASK.search(q))
+                and not ((PLURAL.search(q) or OTHER.search(q)) and _WHO_ASK.search(q))
                 and (role_of(q) is not None or re.search(r"几|多少", q))):
             # 「它协办了什么?」「其中牵头的有几项?」 after a unit's list: the same units, the role now asked
             return self._units_plan(base, spans, units, turns, count=bool(re.search(r"几|多少", q)))
@@ -344,7 +345,7 @@ class Planner:
             return replace(base, op=Op.COUNT, field=field, count=True)
         if label == "plan_lead_only":
             within: tuple[Ref, ...] = ()
-            if _WITHIN.search(q) and turns and (t := _last(turns, _LISTLIKE)) is not None:
+            if WITHIN.search(q) and turns and (t := last(turns, _LISTLIKE)) is not None:
                 within = t.refs  # 「其中哪项没有协办单位?」: among the tasks the last list showed
             return replace(base, op=Op.COUNT, field="lead_only", count=True, tasks=within)
         if label == "metadata":
@@ -433,12 +434,12 @@ class Planner:
                 streets = tuple(u.name for u in self._units.units.values() if u.kind == "group" and "街道" in u.name)
                 return replace(base, op=Op.LIST, units=streets, role=role_of(q), count=count,
                                reading="按“各街道(统称)”理解")
-            previous = _last(turns, (Op.LIST,))
+            previous = last(turns, (Op.LIST,))
             if previous is not None and not content(template(q, spans)):
                 role = role_of(q)
                 return replace(previous.plan, question=q, role=role if role is not None else previous.plan.role,
                                count=count or bool(re.search(r"几|多少", q)), label=base.label)
-            if turns and (t := _last(turns, _LISTLIKE)) is not None:
+            if turns and (t := last(turns, _LISTLIKE)) is not None:
                 return self._within(base, t)
             return self._retrieval_plan(replace(base, label="topic"), spans, turns)
         corrected = [s for s in spans if s.kind == "unit" and s.corrected]
@@ -457,7 +458,7 @@ class Planner:
         if corrected:
             reading = "、".join(f"“{s.text}”按“{s.value}”理解" for s in corrected)
         within: tuple[Ref, ...] = ()
-        if _WITHIN.search(q) and turns and (t := _last(turns, _LISTLIKE)) is not None and t.refs:
+        if WITHIN.search(q) and turns and (t := last(turns, _LISTLIKE)) is not None and t.refs:
             within = t.refs  # 「其中哪几项是区政府各部门协办的?」: among the tasks the last list showed
         unit_roles = _own_roles(q, spans, include) if len(include) >= 2 and not exclude else ()
         if unit_roles:
@@ -472,7 +473,7 @@ class Planner:
         if turn.plan.op is Op.LIST and turn.plan.units:
             return turn.plan.units
         tasks = {t.ref: t for n in self._notices for t in n.tasks}
-        focus = [tasks[r] for r in _focus(turn) if r in tasks]
+        focus = [tasks[r] for r in focus_of(turn) if r in tasks]
         if len(focus) != 1:
             return ()
         names = focus[0].assists if turn.plan.role is Role.ASSIST else focus[0].leads
@@ -530,8 +531,8 @@ class Planner:
         refs: Sequence[Ref] | None = self._task_refs(spans, turns, base.docs)
         if refs is None:
             previous = turns[-1] if turns else None
-            if previous is not None and previous.refs and (_DEICTIC.search(base.question) or not content(base.question)):
-                refs = _pointed(turns, base.question)
+            if previous is not None and previous.refs and (DEICTIC.search(base.question) or not content(base.question)):
+                refs = pointed(turns, base.question)
             elif field in ("who", *_FIELD_ASKS):
                 return self._retrieval_plan(replace(base, label="who"), spans, turns,
                                             field="" if field == "who" else field)
@@ -594,7 +595,7 @@ class Planner:
         its kind (「管委会负责哪些任务?」) when several loaded units are of that kind."""
         q = base.question
         slots = [s for s in spans if s.kind in ("task", "ordinal", "last", "section", "unit", "unknown_unit")]
-        if not turns and not slots and (m := _DEICTIC.search(q)) and not content(_DEICTIC.sub("", q)):
+        if not turns and not slots and (m := DEICTIC.search(q)) and not content(DEICTIC.sub("", q)):
             return replace(base, op=Op.CLARIFY, reason="referent", subject=m.group(0))
         if units or slots or not (role_of(q) is not None or _UNIT_ASK.search(q)):
             return None
@@ -629,15 +630,15 @@ class Planner:
             # 「我家孩子明年上小学了,想问问教育方面都有哪些安排?」: the words the topic is marked by, not the story
             plan = replace(plan, topic=marked)
         own = content(template(q, spans))
-        if turns and (_FOLLOWUP.search(q) or len(own) <= 2 or _DEICTIC.search(q)):
+        if turns and (FOLLOWUP.search(q) or len(own) <= 2 or DEICTIC.search(q)):
             previous = turns[-1]
-            if previous.refs and (not own or _DEICTIC.search(q)) and op in (Op.WHO, Op.FACT):
+            if previous.refs and (not own or DEICTIC.search(q)) and op in (Op.WHO, Op.FACT):
                 # 「谁牵头?」「这个归哪个部门管?」: about what the last answer showed
                 fld = field if field in _FIELD_ASKS else "who" if op is Op.WHO else ("section" if field else "content")
-                return replace(plan, op=Op.TASK, tasks=_pointed(turns, q), field=fld)
-            if own and _WITHIN.search(q) and previous.plan.op in _LISTLIKE and len(previous.refs) >= 2:
+                return replace(plan, op=Op.TASK, tasks=pointed(turns, q), field=fld)
+            if own and WITHIN.search(q) and previous.plan.op in _LISTLIKE and len(previous.refs) >= 2:
                 # 「其中跨境电商交易规模目标是多少」: a fact (or who, or topic) among the tasks the last list showed
-                return replace(plan, tasks=previous.refs, docs=plan.docs or _shown_docs(previous))
+                return replace(plan, tasks=previous.refs, docs=plan.docs or shown_docs(previous))
             if previous.plan.op in (Op.FACT, Op.WHO, Op.TOPIC) or previous.plan.reason == "year":
                 asks_own = _ASKS.search(q) and base.label in ("who", "topic_section")
                 if not asks_own and previous.plan.op is not Op.REFUSE:
@@ -707,66 +708,12 @@ def _has_content(text: str) -> bool:
     return any(len(content(w)) >= 2 and w not in STOPWORDS for w in jieba.lcut(text))
 
 
-def _asking(clause: str) -> bool:
-    """A question or a request, not a statement."""
-    return bool(_ASKING.search(clause))
-
-
-def _answered(asked_back: Plan, reply: str) -> str:
-    """The question a short reply to a question back makes: the first question with the reply put in for what was
-    unclear (the one reading that holds the reply, or the words that say what 这个 meant); "" if it is none."""
-    said = _REPLY_EDGES.sub("", re.sub(r"^[\s。??!!,,]+|[\s。??!!,,]+$", "", reply))
-    if not said or len(said) > 12 or _asking(said):
-        return ""
-    if asked_back.reason == "kind":
-        chosen = [u for u in asked_back.units if said in u or u in said]
-        return asked_back.question.replace(asked_back.subject, chosen[0], 1) if len(chosen) == 1 else ""
-    return asked_back.question.replace(asked_back.subject, said, 1) if asked_back.reason == "referent" else ""
-
-
-def _shown_docs(turn: Turn) -> tuple[str, ...]:
-    """The notices a turn was about: those its plan named, else those its answer cited."""
-    return turn.plan.docs or tuple(dict.fromkeys(r.doc_id for r in turn.refs))
-
-
-def _pointed(turns: Sequence[Turn], q: str) -> tuple[Ref, ...]:
-    """What a follow-up points at: 「这几项」「它们」 mean the whole last list shown (even with a single task's answer
-    since), 「这项」「它」 the focus of the last answer."""
-    if _PLURAL.search(q) or _OTHER.search(q):
-        at = next((i for i in range(len(turns) - 1, -1, -1) if len(turns[i].refs) >= 2), None)
-        if at is not None:
-            listed = turns[at].refs
-            if not _OTHER.search(q):
-                return listed
-            # 「另外那项」: the one of the list not talked about before it
-            seen = {r for t in turns[:at] for r in t.refs}
-            rest = tuple(r for r in listed if r not in seen)
-            if rest and len(rest) < len(listed):
-                return rest
-    return _focus(turns[-1])
-
-
-def _focus(turn: Turn) -> tuple[Ref, ...]:
-    """What 「这项」「它」 point at in the last answer: its first task (in each notice it cited) after a fact or
-    who question, its first three after a list."""
-    if turn.plan.op is Op.TASK:
-        return turn.refs  # the tasks it named (「这几项都是谁牵头的?」 then 「有没有别的部门配合?」)
-    if turn.plan.op in (Op.FACT, Op.WHO):
-        first: dict[str, Ref] = {}
-        for ref in turn.refs:
-            first.setdefault(ref.doc_id, ref)
-        return tuple(first.values())
-    return turn.refs[:3]
 
 
 def _without(q: str, spans: Sequence[Span]) -> str:
     for s in sorted(spans, key=lambda s: -s.start):
         q = q[:s.start] + " " + q[s.end:]
     return q.strip() or q
-
-
-def _last(turns: Sequence[Turn], ops: Sequence[Op]) -> Turn | None:
-    return turns[-1] if turns and turns[-1].plan.op in ops else None
 
 
 def _task_words(spans: Sequence[Span]) -> str:
