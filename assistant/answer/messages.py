@@ -24,6 +24,7 @@ REFUSALS = {
     "place": "已载入的通知是{places},没有“{subject}”的内容,无法回答。",
     "place_year": "已载入的通知是{places},其中没有{subject}的通知,无法回答。",
     "no_task": "方案中没有{subject}。可以问「方案一共有多少项任务?」。",
+    "not_shown": "上一条回答只列出了 {subject} 项,没有您说的那一项。可以重新问完整的列表,或直接问「任务N讲什么?」。",
     "no_evidence": "通知中没有找到与这个问题直接相关的内容,无法据此回答。",
 }
 INVALID = {

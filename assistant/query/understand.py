@@ -540,9 +540,18 @@ class Planner:
                 return self._retrieval_plan(replace(base, label="topic_section"), spans, turns)
             else:
                 return self._retrieval_plan(replace(base, label="fact"), spans, turns)
+        if refs is not None and WITHIN.search(base.question) and (shown := self._shown(turns)) and any(
+                s.kind == "ordinal" and int(s.value) > len(shown) for s in spans):
+            # 「其中第四项」 after a list of three: not the plan's task 4
+            return replace(base, op=Op.REFUSE, reason="not_shown", subject=str(len(shown)))
         if not refs:
             return replace(base, op=Op.REFUSE, reason="no_task", subject=_task_words(spans))
         return replace(base, op=Op.TASK, tasks=tuple(refs), field=field, role=role_of(base.question))
+
+    @staticmethod
+    def _shown(turns: Sequence[Turn]) -> tuple[Ref, ...]:
+        """The last list the user saw (ordinals count into it)."""
+        return next((t.refs for t in reversed(turns) if len(t.refs) >= 2), ())
 
     def _task_refs(self, spans: Sequence[Span], turns: Sequence[Turn], docs: Sequence[str]) -> list[Ref] | None:
         """Task references: 任务38 / 38号 by number; 第二项 / 最后一项 into the last list the user saw (or the plan's
@@ -550,7 +559,7 @@ class Planner:
         wanted = [s for s in spans if s.kind in ("task", "ordinal", "last")]
         if not wanted:
             return None
-        shown = next((t.refs for t in reversed(turns) if len(t.refs) >= 2), ())
+        shown = self._shown(turns)
         sections = self._sections(spans)
         notices = [n for n in self._notices if not docs or n.doc_id in docs]
         refs: list[Ref] = []

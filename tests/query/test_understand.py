@@ -606,3 +606,9 @@ def test_aggregates_over_the_records(planner: Planner, question: str, field: str
 def test_a_named_unit_or_part_is_no_aggregate(planner: Planner) -> None:
     assert planner.plan("区商务局一共有几项任务").op is Op.LIST
     assert planner.plan("第五部分涉及哪些单位").op is Op.SECTION
+
+
+def test_an_ordinal_past_the_end_of_the_last_list_is_not_the_plans_task(planner: Planner) -> None:
+    three = Turn(Plan(Op.TOPIC, "教育方面有哪些安排"), (Ref(DOC, 49), Ref(DOC, 51), Ref(DOC, 52)))
+    check(planner.plan("其中第四项是什么", [three]), Op.REFUSE, reason="not_shown", subject="3")
+    check(planner.plan("其中第二项是什么", [three]), Op.TASK, tasks=(51,))
