@@ -180,7 +180,8 @@ class Composer:
             head = f"{'主办(牵头)' if role is Role.LEAD else '协办'}任务的单位共 {len(picked)} 个"
         else:
             picked = rows
-            head = f"通知共点名 {len(rows)} 个单位(不含“各街道”“区相关部门”等统称)"
+            groups = "".join(f"“{g}”" for g in self._examples.groups)
+            head = f"通知共点名 {len(rows)} 个单位" + (f"(不含{groups}等统称)" if groups else "")
         order = sorted(picked.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), -kv[1][0]))
         body = ";".join(f"{u}(主办 {c[0]} 项,协办 {c[1]} 项)" for u, c in order)
         return Composed(f"{self.header(notice)}{head}" + (f":{body}。" if order else "。"))
