@@ -18,7 +18,7 @@ from langchain_core.embeddings import Embeddings
 
 from .answer.backends import Generator, make_generator
 from .answer.compose import Citer, Composed, Composer, join
-from .answer.evidence import TIME_SAID, UNSTATED, WHEN_ASK, EvidenceSelector
+from .answer.evidence import TIME_SAID, UNSTATED, WHEN_ASK, EvidenceSelector, Scored
 from .answer.generation import GenerationStats, GroundedGeneration
 from .answer.messages import Examples, clarify_text, help_text, invalid_text, refusal_text
 from .index.chunks import chunks_of
@@ -179,7 +179,7 @@ class Assistant:
 
     def _list(self, plan: Plan) -> Answer:
         docs = self._scope(plan)
-        simple = not (plan.exclude or plan.sections or plan.topic or plan.tasks or plan.unit_roles
+        simple = not (plan.exclude or plan.sections or plan.topic or plan.tasks or plan.unit_roles or plan.field
                       or plan.combine is not Combine.EACH)
         if simple:
             names = dict.fromkeys(n for name in plan.units for n in self.units.namesakes(name))
@@ -196,6 +196,10 @@ class Assistant:
             refs = [r for r in refs if r not in out]
         if plan.sections:
             refs = [r for r in refs if self._task_of(r).section in plan.sections]
+        if plan.field == "alone":
+            # led by the unit (in its notice's own name) and no other unit
+            own = {n for u in plan.units for n in self.units.namesakes(u)}
+            refs = [r for r in refs if set(self._task_of(r).leads) <= own]
         if plan.tasks:
             among = set(plan.tasks)  # 「其中…」: among the tasks the last answer listed
             refs = [r for r in refs if r in among]
@@ -240,6 +244,8 @@ class Assistant:
             parts.insert(0, f"在上一条回答列出的 {len(plan.tasks)} 项任务中")
         if plan.exclude:
             parts.append(f"{'、'.join(plan.exclude)}未参与")
+        if plan.field == "alone":
+            parts.append("没有其他主办单位")
         if plan.sections:
             parts.append("、".join(f"第{k}部分" for k in plan.sections) + "中")
         if plan.topic:
@@ -341,9 +347,16 @@ class Assistant:
         notices = [self._by_id[d] for d in self._scope(plan) if self._by_id[d].structured]
         return self._finish(_join([self.compose.metadata(n, plan.field) for n in notices], "\n"), Route.METADATA)
 
+    def _evidence(self, plan: Plan) -> tuple[list[Task], list[Scored]]:
+        """What retrieval finds for a fact or who question: each notice's own evidence when asked of every notice
+        (「各地的…分别是多少」), else the best over the notices in scope (among the last list's tasks after 「其中」)."""
+        if plan.each_doc and len(self._scope(plan)) > 1:
+            per_doc = [self.evidence.select(plan, [doc]) for doc in self._scope(plan)]
+            return [t for r, _ in per_doc for t in r], [s for _, p in per_doc for s in p[:2]]
+        return self.evidence.select(plan, self._scope(plan), within=set(plan.tasks))
+
     def _lead(self, plan: Plan) -> Answer:
-        # (「其中…」: among the tasks the last list showed)
-        ranked, picked = self.evidence.select(plan, self._scope(plan), within=set(plan.tasks))
+        ranked, picked = self._evidence(plan)
         if not picked:
             return self._refuse(replace(plan, reason=self._why_not(plan)), ranked)
         lines: list[Composed | str] = [plan.caveat] if plan.caveat else []
@@ -362,14 +375,7 @@ class Assistant:
         return self._finish(_join(lines, "\n"), Route.LEAD, ranked=ranked)
 
     def _fact(self, plan: Plan) -> Answer:
-        if plan.each_doc and len(self._scope(plan)) > 1:
-            # 「各地的…分别是多少」: each notice's own evidence, not the one notice that matches best
-            per_doc = [self.evidence.select(plan, [doc]) for doc in self._scope(plan)]
-            ranked = [t for r, _ in per_doc for t in r]
-            picked = [s for _, p in per_doc for s in p[:2]]
-        else:
-            # (「其中…」: among the tasks the last list showed)
-            ranked, picked = self.evidence.select(plan, self._scope(plan), within=set(plan.tasks))
+        ranked, picked = self._evidence(plan)
         if not picked:
             return self._refuse(replace(plan, reason=self._why_not(plan)), ranked)
         lines: list[Composed | str]

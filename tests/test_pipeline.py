@@ -356,3 +356,15 @@ def test_counts_over_the_units_and_the_leads(assistant: Assistant) -> None:
     assert one.citations == tuple(n for n in sorted(table) if len(table[n][0]) == 1)
     three = assistant.answer("有几项任务是三个以上单位一起牵头的")
     assert three.citations == tuple(n for n in sorted(table) if len(table[n][0]) >= 3)
+
+
+def test_a_unit_leading_alone_is_the_tasks_with_no_other_lead(assistant: Assistant) -> None:
+    table = expected_units()
+    answer = assistant.answer("区司法局一家单独主办的任务有哪些?")
+    assert answer.citations == tuple(n for n in UNITS["区司法局"][0] if table[n][0] == ("区司法局",))
+
+
+def test_a_budget_asked_is_unstated_but_a_budget_revenue_target_is_answered(assistant: Assistant) -> None:
+    assert "具体金额" in assistant.answer("老旧小区改造项目预算是多少?").text
+    revenue = assistant.answer("一般公共预算收入的增长目标是多少?")
+    assert not revenue.refused and revenue.citations

@@ -34,7 +34,8 @@ _LONG = 30
 WHEN_ASK = re.compile(r"什么时候|啥时候|何时|哪天|几月|几号|哪个月|什么时间|多久")
 TIME_SAID = re.compile(r"\d{1,2}月|月底|年底|年内|年中|上半年|下半年|季度|\d{4}年|春节|暑假|寒假")
 # Questions that ask for an amount of money, and the words that would answer them.
-MONEY_ASK = re.compile(r"多少钱|几块钱|补贴多少|补助多少|价格|票价|门票|收费|收多少|费用|花多少")
+MONEY_ASK = re.compile(r"多少钱|几块钱|补贴多少|补助多少|价格|票价|门票|收费|收多少|费用|花多少|项目预算|预算(?:是|为|有)?多少|"
+                       r"多少预算|经费多少|资金多少|投入多少")
 MONEY_SAID = re.compile(r"\d\s*(元|万|亿)|资金|补贴\d|补助\d")
 # Questions that ask how to apply or what to bring (a work plan states targets, not procedures), and the words that
 # would answer them.

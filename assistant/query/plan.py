@@ -67,7 +67,7 @@ class Plan:
     sections: tuple[int, ...] = ()
     tasks: tuple[Ref, ...] = ()
     topic: str = ""  # words a list is filtered by
-    field: str = ""  # metadata field; for TASK: content / who / section / deadline / leader (also on WHO); for COUNT: tasks / parts / lead_only / units / units_both / lead_count; for SECTION: title
+    field: str = ""  # metadata field; for TASK: content / who / section / deadline / leader (also on WHO); for COUNT: tasks / parts / lead_only / units / units_both / lead_count; for SECTION: title / units; for LIST: alone
     query: str = ""  # text for retrieval (with the conversation it leans on)
     focus: str = ""  # the current question's own words, for picking sentences
     count: bool = False

@@ -242,6 +242,14 @@ class Tagger:
         for place, doc in self._places.items():
             for m in re.finditer(re.escape(place), q):
                 add(Span(m.start(), m.end(), "place", doc, place))
+        # a slip of a loaded place's name (青和区 for 青禾区, 梅玲 for 梅岭): one character off, sounding the same
+        for place, doc in sorted(self._places.items(), key=lambda p: -len(p[0])):
+            if len(place) < 2:
+                continue
+            for start in range(len(q) - len(place) + 1):
+                typed = q[start:start + len(place)]
+                if is_slip(typed, place) and free(start, start + len(place)):
+                    add(Span(start, start + len(place), "place", doc, typed, corrected=True))
         for m in _WHOLE_AREA.finditer(q):
             if _WHOLE_LEVEL[m.group(0)] > min(self._levels, default=1):
                 add(Span(m.start(), m.end(), "place", "", m.group(0)))

@@ -72,7 +72,7 @@ _FIELD_LABELS, _FIELD_ASKS = _field_patterns()
 def field_asked(q: str) -> str:
     """The task field a question asks for: "deadline" (完成时限) or "leader" (责任领导), else ""."""
     return next((field for field, pattern in _FIELD_ASKS.items() if pattern.search(q)), "")
-_AND = re.compile(rf"共同|一起|都(有|在|参与|负责|{_LEAD.pattern}|{_ASSIST.pattern})|联合|同时|都有份|合作|均")
+_AND = re.compile(rf"共同|一起|都(?:要|需要|得)?(有|在|参与|负责|{_LEAD.pattern}|{_ASSIST.pattern})|联合|同时|都有份|合作|均")
 _OR = re.compile(r"或者|或是|或")
 _NOT = re.compile(r"不|没|未|除了|除去|排除|以外|之外")
 _SUPERLATIVE = re.compile(r"最多|最少|第[一二三四五六七八九十\d]+多|最忙|排名|排序|排个序|更多|谁.{0,6}多(?!少)|"
@@ -92,6 +92,8 @@ _BOTH_ROLES = re.compile(r"既.{0,4}(?:牵头|主办).{0,4}又.{0,4}(?:协办|�
 _LEADS_COUNTED = re.compile(r"(?:只有|仅有|就|只)(?P<one>一|1)个(?:主办|牵头)(?:单位|部门)|"
                             r"(?P<n>\d|[一二两三四五六七八九十]){1,2}个(?P<more>以上|及以上|或以上|或更多|多)?(?:单位|部门)"
                             r"(?:一起|共同|联合)?(?:主办|牵头)|多个(?:单位|部门)(?:一起|共同|联合)?(?:主办|牵头)")
+# a unit leading on its own: 「一家单独主办」「没有其他主办单位」
+_ALONE = re.compile(r"单独|独自|独立(?:主办|牵头|负责)|一家(?:主办|牵头|负责|单独)|没有其他(?:主办|牵头)|唯一(?:的)?(?:主办|牵头)")
 _CLAUSES = re.compile(r"[,,。??!!;;]")
 _WHO_ASK = re.compile(r"谁|单位|部门")
 _LISTLIKE = (Op.LIST, Op.SECTION, Op.TOPIC, Op.COUNT)
@@ -252,6 +254,10 @@ class Planner:
         docs, refusal = self._docs(spans, base)
         if refusal is not None:
             return refusal
+        where = [s for s in spans if s.kind in ("place", "title", "year")]
+        if docs and turns and where and len(where) == len(spans) and not content(templated) and len(q) <= 20:
+            # 「那青禾区的呢?」 after 「梅岭区方案第2项是什么?」: the last question, asked of the notice now named
+            return self._plan_clause(self._asked_of(turns[-1].plan.question, where), turns[:-1], joined)
         if docs and any(s.kind == "section" and s.doc and s.doc not in docs for s in spans):
             # the title words of another notice's part (「扩大有效」) are no part of the notice the question names
             spans = [s for s in spans if not (s.kind == "section" and s.doc and s.doc not in docs)]
@@ -266,7 +272,10 @@ class Planner:
             return replace(base, op=Op.REFUSE, reason="year", subject=relative[0],
                            query=_without(base.query, [s for s in spans if s.kind == "relative_year"]))
         base = replace(base, docs=docs or self._docs_of_sections(spans) or self._docs_of_level(spans),
-                       caveat=self._caveat(spans), each_doc=not docs and bool(_EACH_DOC.search(q)))
+                       caveat=self._caveat(spans),
+                       # 「各地的…」, or several notices named (「青禾、云岭、鼓楼三地的方案分别由谁负责」)
+                       each_doc=len(docs) > 1 or (not docs and bool(_EACH_DOC.search(q))),
+                       reading=self._place_reading(spans))
         units = tuple(dict.fromkeys(s.value for s in spans if s.kind == "unit"))
         groups = [u for u in units if self._units.units[u].kind == "group"]
         if _SUPERLATIVE.search(q) and (len(units) != 1 or groups):
@@ -312,6 +321,12 @@ class Planner:
         if any(s.kind in ("task", "last") for s in spans) and not label.startswith(("task", "units")):
             # a task named by number is a question about that task, whatever else the words suggest
             label = {"who": "task_who", "topic_section": "task_section"}.get(label, "task_content")
+        if self._sections(spans) and not units and any(s.kind == "ordinal" for s in spans) \
+                and not label.startswith("task"):
+            # 「“重点工作任务”部分的第2项是啥?」: the n-th task of that part
+            label = {"who": "task_who", "topic_section": "task_section"}.get(label, "task_content")
+            if role_of(q) is not None or re.search(r"谁|哪个单位|哪些单位", q):
+                label = "task_who"
         if label.startswith("task"):
             return self._task_plan(base, spans, turns, label)
         if (previous is not None and previous.sections and not self._sections(spans) and not units
@@ -363,7 +378,7 @@ class Planner:
         if label in ("person", "contact"):
             # the notices name units and, at most, the leaders responsible: never addresses, telephones or hours
             return replace(base, op=Op.REFUSE, reason="person")
-        if (m := _EACH.search(q)) and not units and base.label in ("fact", "who"):
+        if (m := _EACH.search(q)) and not units and base.label in ("fact", "who") and len(base.docs) < 2:
             # 「GDP和社零分别要增长多少」: one question per thing named before 分别
             things = [t for t in re.split(r"[和与及、,,]", m.group(1)) if t.strip()]
             if len(things) >= 2:
@@ -394,6 +409,20 @@ class Planner:
                 return (), replace(base, op=Op.REFUSE, reason="place_year", subject=asked)
             named = both
         return tuple(dict.fromkeys(named or of_year)), None
+
+    def _asked_of(self, question: str, named: Sequence[Span]) -> str:
+        """A question with the notice it names (by place, title or year) changed to the one named now."""
+        said = "".join(s.text for s in named)
+        old = [s for s in self.tagger.tag(question) if s.kind in ("place", "title", "year")]
+        if not old:
+            return said + question
+        return question[:old[0].start] + said + question[old[-1].end:]
+
+    def _place_reading(self, spans: Sequence[Span]) -> str:
+        """How a slip in a place's name was read (「“青和区”按“青禾区”理解」)."""
+        places = {n.doc_id: n.identity.place or n.identity.place_short for n in self._notices}
+        return "、".join(f"“{s.text}”按“{places[s.value]}”理解" for s in spans
+                        if s.kind == "place" and s.corrected and places.get(s.value))
 
     def _docs_of_sections(self, spans: Sequence[Span]) -> tuple[str, ...]:
         """A part named by its title words (「科技创新那部分」) means the notices whose titles hold those words; a
@@ -455,18 +484,21 @@ class Planner:
             words = _RELATION_WORDS.sub(" ", template(q, spans))
             rest = content(words)
             topic = rest if _has_content(words) and not self._names_a_notice(rest) else ""
-        reading = ""
+        reading = base.reading
         if corrected:
-            reading = "、".join(f"“{s.text}”按“{s.value}”理解" for s in corrected)
+            reading = "、".join([*filter(None, [reading]), *(f"“{s.text}”按“{s.value}”理解" for s in corrected)])
         within: tuple[Ref, ...] = ()
         if WITHIN.search(q) and turns and (t := last(turns, _LISTLIKE)) is not None and t.refs:
             within = t.refs  # 「其中哪几项是区政府各部门协办的?」: among the tasks the last list showed
+        alone = len(include) == 1 and bool(_ALONE.search(q))
+        if alone:
+            role = Role.LEAD  # 「区司法局一家单独主办的任务」: those it leads with no other lead unit
         unit_roles = _own_roles(q, spans, include) if len(include) >= 2 and not exclude else ()
         if unit_roles:
             combine, role = Combine.AND, None  # 「A主办、B协办的任务」: the tasks where each has its own role
         return replace(base, op=Op.LIST, units=include, exclude=exclude, combine=combine, role=role,
                        unit_roles=unit_roles, sections=self._sections(spans), topic=topic, count=count,
-                       reading=reading, tasks=within)
+                       reading=reading, tasks=within, field="alone" if alone else "")
 
     def _units_shown(self, turn: Turn) -> tuple[str, ...]:
         """The units the last answer was about: a list's units, or the named units of the task it answered, in the
@@ -573,6 +605,10 @@ class Planner:
             elif s.kind == "last":
                 refs += ([shown[number]] if -number <= len(shown) else []) if shown else \
                     [n.tasks[number].ref for n in notices if -number <= len(n.tasks)]
+            elif s.kind == "ordinal" and sections:
+                # 「第二部分的第3项」: counted within that part
+                refs += [Ref(n.doc_id, n.section_of(k).task_numbers[number - 1]) for n in notices for k in sections
+                         if k <= len(n.sections) and 1 <= number <= len(n.section_of(k).task_numbers)]
             elif s.kind == "ordinal" and shown and 1 <= number <= len(shown):
                 refs.append(shown[number - 1])
             else:
@@ -633,6 +669,8 @@ class Planner:
         """Who / fact / topic / which part: retrieval over the tasks, leaning on the conversation when the
         question is elliptical (「那共享泊位呢?」「谁牵头?」). `field` is a task field asked for (deadline, leader)."""
         q = base.question
+        if base.label == "topic" and re.search(r"谁|哪个(?:单位|部门)", q) and not re.search(r"哪些|什么", q):
+            base = replace(base, label="who")  # 「安全生产分别是谁牵头?」 asks who, not for every task on the topic
         op = {"who": Op.WHO, "topic": Op.TOPIC, "topic_section": Op.FACT}.get(base.label, Op.FACT)
         field = "which_section" if base.label == "topic_section" else field
         plan = replace(base, op=op, field=field, role=role_of(q) if op is Op.WHO else None)

@@ -612,3 +612,40 @@ def test_an_ordinal_past_the_end_of_the_last_list_is_not_the_plans_task(planner:
     three = Turn(Plan(Op.TOPIC, "教育方面有哪些安排"), (Ref(DOC, 49), Ref(DOC, 51), Ref(DOC, 52)))
     check(planner.plan("其中第四项是什么", [three]), Op.REFUSE, reason="not_shown", subject="3")
     check(planner.plan("其中第二项是什么", [three]), Op.TASK, tasks=(51,))
+
+
+def _doc(planner: Planner, place: str) -> str:
+    return next(n.doc_id for n in planner._notices if n.identity.place == place)
+
+
+@pytest.mark.parametrize(("typed", "place"), [("青和区", "青禾区"), ("梅玲区", "梅岭区")])
+def test_a_slip_in_a_places_name_is_read_as_the_loaded_place_and_said(with_layouts: Planner, typed: str,
+                                                                      place: str) -> None:
+    plan = with_layouts.plan(f"{typed}的方案里区住建局负责哪些任务?")
+    check(plan, Op.LIST, docs=(_doc(with_layouts, place),))
+    assert f"“{typed}”按“{place}”理解" in plan.reading
+
+
+def test_the_nth_task_of_a_named_part(with_layouts: Planner) -> None:
+    shiwan = next(n for n in with_layouts._notices if n.identity.place == "石湾区")
+    second = shiwan.section_of(2).task_numbers[1]
+    check(with_layouts.plan("石湾区方案第二部分的第2项是啥?"), Op.TASK, tasks=(second,))
+
+
+def test_several_notices_named_are_answered_notice_by_notice(with_layouts: Planner) -> None:
+    plan = with_layouts.plan("青禾、梅岭两地的方案里,社会消费品零售总额分别由谁负责?")
+    assert plan.op is Op.WHO and plan.each_doc and len(plan.docs) == 2
+    assert with_layouts.plan("鼓楼和石湾的方案里,安全生产分别是谁牵头?").op is Op.WHO
+
+
+def test_a_follow_up_naming_only_another_notice_asks_the_last_question_of_it(with_layouts: Planner) -> None:
+    meiling, qinghe = _doc(with_layouts, "梅岭区"), _doc(with_layouts, "青禾区")
+    first = with_layouts.plan("梅岭区方案第2项是什么?")
+    check(with_layouts.plan("那青禾区的呢?", [Turn(first, (Ref(meiling, 2),))]), Op.TASK, tasks=(2,), docs=(qinghe,))
+    own = with_layouts.plan("那青禾区方案里区住建局负责什么?", [Turn(first, (Ref(meiling, 2),))])
+    check(own, Op.LIST, units=("区住建局",), docs=(qinghe,))
+
+
+def test_a_unit_leading_alone(planner: Planner) -> None:
+    check(planner.plan("区司法局一家单独主办的任务有哪些"), Op.LIST, units=("区司法局",), field="alone", role=Role.LEAD)
+    check(planner.plan("区住建局和各街道都要参与的任务"), Op.LIST, combine=Combine.AND)
