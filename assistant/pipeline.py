@@ -184,7 +184,9 @@ class Assistant:
         if simple:
             names = dict.fromkeys(n for name in plan.units for n in self.units.namesakes(name))
             composed = [self.compose.unit(name, plan.role, docs) for name in names]
-            if len(plan.units) >= 2:
+            held = [{r.doc_id for refs in self.units.tasks(u) for r in refs} for u in plan.units]
+            if len(plan.units) >= 2 and set.intersection(*held):
+                # (units of one notice: the tasks they share first; not units of different notices, 「各地的发改部门」)
                 shared = self._unit_refs(plan.units, plan.role, docs, Combine.AND)
                 if shared:
                     head = f"{'与'.join(plan.units)}共同涉及的任务共 {len(shared)} 项:"

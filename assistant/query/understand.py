@@ -94,6 +94,8 @@ _LEADS_COUNTED = re.compile(r"(?:只有|仅有|就|只)(?P<one>一|1)个(?:主�
                             r"(?:一起|共同|联合)?(?:主办|牵头)|多个(?:单位|部门)(?:一起|共同|联合)?(?:主办|牵头)")
 # a unit leading on its own: 「一家单独主办」「没有其他主办单位」
 _ALONE = re.compile(r"单独|独自|独立(?:主办|牵头|负责)|一家(?:主办|牵头|负责|单独)|没有其他(?:主办|牵头)|唯一(?:的)?(?:主办|牵头)")
+# a unit named by its function: 「发改部门」「教育口」
+_FUNCTION_UNIT = re.compile(r"部门|系统|条线")
 _CLAUSES = re.compile(r"[,,。??!!;;]")
 _WHO_ASK = re.compile(r"谁|单位|部门")
 _LISTLIKE = (Op.LIST, Op.SECTION, Op.TOPIC, Op.COUNT)
@@ -241,6 +243,11 @@ class Planner:
     def _plan_clause(self, q: str, turns: Sequence[Turn], joined: bool = False) -> Plan:
         """One clause; `joined` when it follows another clause of the same question (which names its notice)."""
         spans = self.tagger.tag(q)
+        family: tuple[str, ...] = ()
+        if not any(s.kind in ("unit", "unknown_unit") for s in spans) and (found := self._function_unit(q)):
+            # 「各地的发改部门」: every loaded unit of that function (区发改委, 县发改局, 市发改委…)
+            span, family = found
+            spans = sorted([*spans, span], key=lambda s: s.start)
         if (turns and not any(s.kind == "unit" for s in spans) and (m := UNIT_DEICTIC.search(q))
                 and len(named := self._units_shown(turns[-1])) == 1):
             # 「这个单位还负责哪些任务?」 after 「主办单位?」: the unit the last answer named, as if named here
@@ -276,7 +283,7 @@ class Planner:
                        # 「各地的…」, or several notices named (「青禾、云岭、鼓楼三地的方案分别由谁负责」)
                        each_doc=len(docs) > 1 or (not docs and bool(_EACH_DOC.search(q))),
                        reading=self._place_reading(spans))
-        units = tuple(dict.fromkeys(s.value for s in spans if s.kind == "unit"))
+        units = family or tuple(dict.fromkeys(s.value for s in spans if s.kind == "unit"))
         groups = [u for u in units if self._units.units[u].kind == "group"]
         if _SUPERLATIVE.search(q) and (len(units) != 1 or groups):
             return self._rank(base, spans, units, label)
@@ -410,6 +417,22 @@ class Planner:
             named = both
         return tuple(dict.fromkeys(named or of_year)), None
 
+    def _function_unit(self, q: str) -> tuple[Span, tuple[str, ...]] | None:
+        """A unit named by its function (「发改部门」「教育系统」): the words before 部门 that loaded units' names hold."""
+        for m in _FUNCTION_UNIT.finditer(q):
+            for n in (4, 3, 2):
+                core = q[max(m.start() - n, 0):m.start()]
+                if len(core) == n and re.fullmatch(r"[\u4e00-\u9fff]+", core) and (family := self._units_of_function(core)):
+                    return Span(m.start() - n, m.end(), "unit", family[0], core + m.group(0)), family
+        return None
+
+    def _units_of_function(self, core: str) -> tuple[str, ...]:
+        """The named units whose name or alias holds a function word (发改 -> 区发改委, 县发改局…), when two or more
+        notices have one (a single notice's unit is named by its own name)."""
+        found = [u for u in self._units.departments if any(core in a for a in (u.name, *u.aliases))]
+        docs = {r.doc_id for u in found for refs in self._units.tasks(u.name) for r in refs}
+        return tuple(u.name for u in found) if len(docs) >= 2 else ()
+
     def _asked_of(self, question: str, named: Sequence[Span]) -> str:
         """A question with the notice it names (by place, title or year) changed to the one named now."""
         said = "".join(s.text for s in named)
@@ -493,6 +516,9 @@ class Planner:
         alone = len(include) == 1 and bool(_ALONE.search(q))
         if alone:
             role = Role.LEAD  # 「区司法局一家单独主办的任务」: those it leads with no other lead unit
+        if any(s.kind == "unit" and _FUNCTION_UNIT.search(s.text) and self._units.units[s.value].kind != "group"
+               for s in spans):
+            combine = Combine.EACH  # 「各地的教育部门都负责哪些」: each notice's unit of that function, not the tasks they share
         unit_roles = _own_roles(q, spans, include) if len(include) >= 2 and not exclude else ()
         if unit_roles:
             combine, role = Combine.AND, None  # 「A主办、B协办的任务」: the tasks where each has its own role

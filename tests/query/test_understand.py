@@ -649,3 +649,12 @@ def test_a_follow_up_naming_only_another_notice_asks_the_last_question_of_it(wit
 def test_a_unit_leading_alone(planner: Planner) -> None:
     check(planner.plan("区司法局一家单独主办的任务有哪些"), Op.LIST, units=("区司法局",), field="alone", role=Role.LEAD)
     check(planner.plan("区住建局和各街道都要参与的任务"), Op.LIST, combine=Combine.AND)
+
+
+def test_a_unit_named_by_its_function_is_each_notices_unit_of_it(with_layouts: Planner) -> None:
+    plan = with_layouts.plan("各地的发改部门分别负责什么?")
+    expected = {u.name for u in with_layouts.tagger._units.departments
+                if any("发改" in a for a in (u.name, *u.aliases))}
+    assert plan.op is Op.LIST and set(plan.units) == expected and len(expected) >= 3
+    assert plan.combine is Combine.EACH  # each notice's own unit, not the tasks they would share
+    assert with_layouts.plan("区政府各部门协办哪些任务").units == ("区政府各部门",)  # a group stays itself
