@@ -179,8 +179,15 @@ class Tagger:
             for n in self._notices:
                 if m.group(1) in n.plan_title or m.group(1) in n.meta.title:
                     add(Span(m.start(), m.end(), "title", n.doc_id, m.group(0)))
+        parsed: list[tuple[int, str, str]] | None = None  # (start, word, part of speech), found when first needed
         for alias in sorted(self._aliases, key=len, reverse=True):
             for m in re.finditer(re.escape(alias), q):
+                if not _UNIT_END.search(alias):
+                    # an everyday name with no unit ending (消防, 城管) is a unit, not the first part of a word
+                    # (消防用水, 消防安全) or of a topic (「消防方面」)
+                    parsed = parsed if parsed is not None else _words(q)
+                    if _inside_a_word(parsed, m.start(), m.end()):
+                        continue
                 add(Span(m.start(), m.end(), "unit", self._aliases[alias], alias))
         for m in _SECTION_NUMBER.finditer(q):
             add(Span(m.start(), m.end(), "section", str(chinese_number(m.group(1))), m.group(0)))
@@ -272,6 +279,28 @@ def _looks_like_unit(word: str) -> bool:
     if any(bare.endswith(name) for name in real_unit_names()):
         return True
     return bool(_STRONG_SUFFIX.search(word)) and len(bare) >= 3 and not _NOT_A_NAME.search(word)
+
+
+_UNIT_END = re.compile(r"(?:局|委|办|会|队|中心|部|街道|板块|门|院|所|站|室|处|科|协|联|政府)$")
+
+
+def _words(q: str) -> list[tuple[int, str, str]]:
+    out, at = [], 0
+    for pair in jieba.posseg.cut(q):
+        out.append((at, pair.word, pair.flag))
+        at += len(pair.word)
+    return out
+
+
+def _inside_a_word(words: Sequence[tuple[int, str, str]], start: int, end: int) -> bool:
+    """Whether q[start:end] begins a longer word, or is followed by a noun it names a kind of (消防 + 方面)."""
+    for i, (at, word, _) in enumerate(words):
+        if at == start:
+            if at + len(word) > end:
+                return True  # 消防用水
+            following = words[i + 1] if i + 1 < len(words) and at + len(word) == end else None
+            return following is not None and following[2] == "n"
+    return False
 
 
 def template(q: str, spans: Sequence[Span]) -> str:

@@ -658,3 +658,13 @@ def test_a_unit_named_by_its_function_is_each_notices_unit_of_it(with_layouts: P
     assert plan.op is Op.LIST and set(plan.units) == expected and len(expected) >= 3
     assert plan.combine is Combine.EACH  # each notice's own unit, not the tasks they would share
     assert with_layouts.plan("区政府各部门协办哪些任务").units == ("区政府各部门",)  # a group stays itself
+
+
+@pytest.mark.parametrize("question", ["消防方面有哪些任务", "住的高层楼没有消防用水,危险不"])
+def test_an_everyday_unit_name_beginning_a_word_or_a_topic_is_not_the_unit(planner: Planner, question: str) -> None:
+    assert planner.plan(question).units == ()
+
+
+@pytest.mark.parametrize("question", ["消防负责哪些任务", "城管管不管乱停车", "城管有哪些任务"])
+def test_an_everyday_unit_name_on_its_own_is_the_unit(planner: Planner, question: str) -> None:
+    assert planner.tagger.tag(question)[0].kind == "unit"
