@@ -184,8 +184,8 @@ class Assistant:
         if simple:
             names = dict.fromkeys(n for name in plan.units for n in self.units.namesakes(name))
             composed = [self.compose.unit(name, plan.role, docs) for name in names]
-            held = [{r.doc_id for refs in self.units.tasks(u) for r in refs} for u in plan.units]
-            if len(plan.units) >= 2 and set.intersection(*held):
+            if len(plan.units) >= 2 and set.intersection(*({r.doc_id for refs in self.units.tasks(u) for r in refs}
+                                                          for u in plan.units)):
                 # (units of one notice: the tasks they share first; not units of different notices, 「各地的发改部门」)
                 shared = self._unit_refs(plan.units, plan.role, docs, Combine.AND)
                 if shared:

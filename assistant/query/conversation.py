@@ -49,7 +49,7 @@ def pointed(turns: Sequence[Turn], q: str) -> tuple[Ref, ...]:
     """What a follow-up points at: 「这几项」「它们」 mean the whole last list shown (even with a single task's answer
     since), 「这项」「它」 the focus of the last answer."""
     if PLURAL.search(q) or OTHER.search(q):
-        at = next((i for i in range(len(turns) - 1, -1, -1) if len(turns[i].refs) >= 2), None)
+        at = last_list_at(turns)
         if at is not None:
             listed = turns[at].refs
             if not OTHER.search(q):
@@ -60,6 +60,17 @@ def pointed(turns: Sequence[Turn], q: str) -> tuple[Ref, ...]:
             if rest and len(rest) < len(listed):
                 return rest
     return focus_of(turns[-1])
+
+
+def last_list_at(turns: Sequence[Turn]) -> int | None:
+    """Where the last list the user saw is: the latest turn whose answer showed two or more tasks."""
+    return next((i for i in range(len(turns) - 1, -1, -1) if len(turns[i].refs) >= 2), None)
+
+
+def last_list(turns: Sequence[Turn]) -> tuple[Ref, ...]:
+    """The last list the user saw (「其中第二项」 and 「这几项」 count into it), or ()."""
+    at = last_list_at(turns)
+    return turns[at].refs if at is not None else ()
 
 
 def focus_of(turn: Turn) -> tuple[Ref, ...]:

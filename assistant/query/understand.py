@@ -29,6 +29,7 @@ from .conversation import (
     asking,
     focus_of,
     last,
+    last_list,
     pointed,
     shown_docs,
 )
@@ -182,6 +183,7 @@ class Planner:
         if max_chars <= 0:
             raise ValueError(f"max_chars must be greater than 0, got {max_chars}")
         self._notices = tuple(notices)
+        self._by_id = {n.doc_id: n for n in self._notices}
         self._units = units
         self._max_chars = max_chars
         self.tagger = Tagger(self._notices, units, knowledge)
@@ -443,9 +445,9 @@ class Planner:
 
     def _place_reading(self, spans: Sequence[Span]) -> str:
         """How a slip in a place's name was read (「“青和区”按“青禾区”理解」)."""
-        places = {n.doc_id: n.identity.place or n.identity.place_short for n in self._notices}
-        return "、".join(f"“{s.text}”按“{places[s.value]}”理解" for s in spans
-                        if s.kind == "place" and s.corrected and places.get(s.value))
+        said = [(s.text, self._by_id[s.value].identity) for s in spans if s.kind == "place" and s.corrected]
+        return "、".join(f"“{typed}”按“{place.place or place.place_short}”理解" for typed, place in said
+                        if place.place or place.place_short)
 
     def _docs_of_sections(self, spans: Sequence[Span]) -> tuple[str, ...]:
         """A part named by its title words (「科技创新那部分」) means the notices whose titles hold those words; a
@@ -531,8 +533,7 @@ class Planner:
         role it asked for (主办 unless 协办)."""
         if turn.plan.op is Op.LIST and turn.plan.units:
             return turn.plan.units
-        tasks = {t.ref: t for n in self._notices for t in n.tasks}
-        focus = [tasks[r] for r in focus_of(turn) if r in tasks]
+        focus = [self._by_id[r.doc_id].task(r.number) for r in focus_of(turn) if r.doc_id in self._by_id]
         if len(focus) != 1:
             return ()
         names = focus[0].assists if turn.plan.role is Role.ASSIST else focus[0].leads
@@ -599,7 +600,7 @@ class Planner:
                 return self._retrieval_plan(replace(base, label="topic_section"), spans, turns)
             else:
                 return self._retrieval_plan(replace(base, label="fact"), spans, turns)
-        if refs is not None and WITHIN.search(base.question) and (shown := self._shown(turns)) and any(
+        if refs is not None and WITHIN.search(base.question) and (shown := last_list(turns)) and any(
                 s.kind == "ordinal" and int(s.value) > len(shown) for s in spans):
             # 「其中第四项」 after a list of three: not the plan's task 4
             return replace(base, op=Op.REFUSE, reason="not_shown", subject=str(len(shown)))
@@ -607,18 +608,13 @@ class Planner:
             return replace(base, op=Op.REFUSE, reason="no_task", subject=_task_words(spans))
         return replace(base, op=Op.TASK, tasks=tuple(refs), field=field, role=role_of(base.question))
 
-    @staticmethod
-    def _shown(turns: Sequence[Turn]) -> tuple[Ref, ...]:
-        """The last list the user saw (ordinals count into it)."""
-        return next((t.refs for t in reversed(turns) if len(t.refs) >= 2), ())
-
     def _task_refs(self, spans: Sequence[Span], turns: Sequence[Turn], docs: Sequence[str]) -> list[Ref] | None:
         """Task references: 任务38 / 38号 by number; 第二项 / 最后一项 into the last list the user saw (or the plan's
         own numbering when there is none); None when the question names no task."""
         wanted = [s for s in spans if s.kind in ("task", "ordinal", "last")]
         if not wanted:
             return None
-        shown = self._shown(turns)
+        shown = last_list(turns)
         sections = self._sections(spans)
         notices = [n for n in self._notices if not docs or n.doc_id in docs]
         refs: list[Ref] = []
