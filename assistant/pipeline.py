@@ -30,7 +30,7 @@ from .query.plan import Combine, Op, Order, Plan, Turn
 from .query.retrieval import BM25Retriever, HybridRetriever, Lexicon
 from .query.routes import Route
 from .query.understand import Planner
-from .records import Answer, Chunk, Notice, Ref, Role, RoleFilter, Task
+from .records import Answer, Chunk, Notice, Ref, Role, RoleFilter, Task, role_label
 from .settings import Settings
 
 __all__ = ["Assistant", "answer", "get_assistant"]
@@ -235,13 +235,11 @@ class Assistant:
         return sorted(set().union(*map(set, sets)), key=self._order)
 
     def _reading(self, plan: Plan) -> str:
-        words = {Role.LEAD: "主办(牵头)", Role.ASSIST: "协办"}
-        role = words.get(plan.role, "负责") if plan.role else "负责"
+        role = role_label(plan.role)
         joiner = {Combine.AND: "与", Combine.OR: "或"}.get(plan.combine, "、")
         parts = [f"{joiner.join(plan.units)}{'共同' if plan.combine is Combine.AND else ''}{role}"]
         if plan.unit_roles:
-            parts = ["、".join(f"{u}{words.get(r, '负责') if r else '负责'}" for u, r in zip(plan.units, plan.unit_roles,
-                                                                                          strict=True))]
+            parts = ["、".join(f"{u}{role_label(r)}" for u, r in zip(plan.units, plan.unit_roles, strict=True))]
         if plan.tasks:
             parts.insert(0, f"在上一条回答列出的 {len(plan.tasks)} 项任务中")
         if plan.exclude:

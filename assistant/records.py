@@ -30,6 +30,15 @@ class Role(StrEnum):
 # A question's role filter: one role, or None for both.
 RoleFilter = Role | None
 
+# how answers name a unit's role in a task; a question about both roles reads 负责
+ROLE_LABEL = {Role.LEAD: "主办(牵头)", Role.ASSIST: "协办"}
+EITHER_ROLE = "负责"
+
+
+def role_label(role: Role | str | None, either: str = EITHER_ROLE) -> str:
+    """「主办(牵头)」 / 「协办」 for a role (or its value, "lead" / "assist"); `either` for none."""
+    return ROLE_LABEL[Role(role)] if role in tuple(Role) else either
+
 
 class Level(StrEnum):
     """The administrative level of the government that issues a notice."""

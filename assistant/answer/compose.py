@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..ingest.units import UnitDirectory
-from ..records import Notice, Ref, Role, RoleFilter, Task
+from ..records import ROLE_LABEL, Notice, Ref, Role, RoleFilter, Task, role_label
 from .messages import Examples
 
 # a citation mark: 【任务9】, 【第3段】, or with the document named, 【《2024年…方案》任务9】
@@ -125,7 +125,7 @@ class Composer:
         label = "(统称)" if kind == "group" else ""
         lines: list[Composed | str] = []
         if role is Role.LEAD:
-            lines.append(f"{name}{label}主办(牵头)的任务共 {len(lead)} 项。" if lead else f"{name}{label}没有主办(牵头)的任务。")
+            lines.append(f"{name}{label}{ROLE_LABEL[Role.LEAD]}的任务共 {len(lead)} 项。" if lead else f"{name}{label}没有{ROLE_LABEL[Role.LEAD]}的任务。")
             lines += self.task_lines(lead)
             if not lead and assist:
                 lines.append(f"它作为协办单位参与 {len(assist)} 项任务。")
@@ -133,11 +133,11 @@ class Composer:
             lines.append(f"{name}{label}协办的任务共 {len(assist)} 项。" if assist else f"{name}{label}没有协办的任务。")
             lines += self.task_lines(assist)
             if not assist and lead:
-                lines.append(f"它主办(牵头)的任务有 {len(lead)} 项,可以问「{name}主办哪些任务?」。")
+                lines.append(f"它{ROLE_LABEL[Role.LEAD]}的任务有 {len(lead)} 项,可以问「{name}主办哪些任务?」。")
         else:
             lines.append(f"{name}{label}在通知中共涉及 {len(lead) + len(assist)} 项任务:主办 {len(lead)} 项,协办 {len(assist)} 项。")
             if lead:
-                lines.append(f"\n主办(牵头)任务({len(lead)} 项):")
+                lines.append(f"\n{ROLE_LABEL[Role.LEAD]}任务({len(lead)} 项):")
                 lines += self.task_lines(lead)
             if assist:
                 lines.append(f"\n协办任务({len(assist)} 项):")
@@ -173,11 +173,11 @@ class Composer:
                         rows.setdefault(name, [0, 0])[slot] += 1
         if both:
             picked = {u: c for u, c in rows.items() if c[0] and c[1]}
-            head = f"既主办(牵头)又协办任务的单位共 {len(picked)} 个"
+            head = f"既{ROLE_LABEL[Role.LEAD]}又{ROLE_LABEL[Role.ASSIST]}任务的单位共 {len(picked)} 个"
         elif role is not None:
             slot = 0 if role is Role.LEAD else 1
             picked = {u: c for u, c in rows.items() if c[slot]}
-            head = f"{'主办(牵头)' if role is Role.LEAD else '协办'}任务的单位共 {len(picked)} 个"
+            head = f"{ROLE_LABEL[role]}任务的单位共 {len(picked)} 个"
         else:
             picked = rows
             groups = "".join(f"“{g}”" for g in self._examples.groups)
@@ -221,7 +221,7 @@ class Composer:
             s = notice.section_of(k)
             tasks = [notice.task(n) for n in s.task_numbers]
             lines: list[Composed | str] = [f"第{s.numeral}部分“{s.title}”共 {len(tasks)} 项任务,涉及的单位:"]
-            for label, slot in (("主办(牵头)", Role.LEAD), ("协办", Role.ASSIST)):
+            for slot, label in ROLE_LABEL.items():
                 if role is not None and role is not slot:
                     continue
                 held: dict[str, list[Task]] = {}
@@ -314,7 +314,7 @@ class Composer:
         for unit in units:
             names = set(self._units.namesakes(unit)) | {unit}
             if names & set(task.leads):
-                said.append(f"{unit}是主办(牵头)单位")
+                said.append(f"{unit}是{ROLE_LABEL[Role.LEAD]}单位")
             elif names & set(task.assists):
                 said.append(f"{unit}是协办单位")
             else:
@@ -347,7 +347,7 @@ class Composer:
         def value(row: tuple[str, int, int]) -> int:
             return row[1] if what == "lead" else row[2] if what == "assist" else row[1] + row[2]
 
-        label = {"lead": "主办(牵头)", "assist": "协办"}.get(what, "承担(主办+协办)")
+        label = role_label(what, "承担(主办+协办)")
         lines = [note] if note else []
         lines += [f"{rows[i][0]}:{label}任务 {value(rows[i])} 项(主办 {rows[i][1]} 项,协办 {rows[i][2]} 项)"
                   for i in picked]

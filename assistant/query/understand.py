@@ -16,7 +16,7 @@ from ..ingest.knowledge import Knowledge
 from ..ingest.normalize import normalize_question
 from ..ingest.units import UnitDirectory, level_prefix
 from ..ingest.words import Slot, layout_words
-from ..records import Notice, Ref, Role, RoleFilter
+from ..records import Notice, Ref, Role, RoleFilter, role_label
 from .classify import OpClassifier, load_bank
 from .conversation import (
     DEICTIC,
@@ -108,7 +108,6 @@ _RELATION = re.compile(r"有关|相关|涉及|关于|方面|里哪些|中哪些|
 _EACH = re.compile(r"^(.{2,30}?)分别(.*)$")
 _RELATION_WORDS = re.compile(r"有关|相关|涉及|关于|方面|哪些事|什么事|哪些|有什么|都算|也算")
 _ASKS = re.compile(r"谁|哪个|哪些|哪家|多少|几|什么|是否|有没有|吗|部分")
-_ROLE_WORDS = {Role.LEAD: "主办(牵头)", Role.ASSIST: "协办", None: "负责"}
 _MAX_RUN = 30  # the longest run of tasks read from 「任务N到任务M」
 _SPLIT = re.compile(r"(?<=[??;;。])")
 # what a ranking ranks: the noun asked with 哪 / 谁 (「哪个部门」「哪一部分」)
@@ -657,7 +656,7 @@ class Planner:
                  else "who" if re.search(r"谁|哪些单位|哪个单位|哪几个单位|哪些部门", rest) or role_of(rest) else "content")
         return replace(base, op=Op.TASK, tasks=(listed[number - 1],), field=field,
                        role=role_of(rest) if field == "who" else None, units=(unit,),
-                       reading=f"按“{unit}{_ROLE_WORDS.get(role, '负责')}的第 {number} 项任务”理解")
+                       reading=f"按“{unit}{role_label(role)}的第 {number} 项任务”理解")
 
     def _clarify(self, base: Plan, spans: Sequence[Span], units: tuple[str, ...], turns: Sequence[Turn]) -> Plan | None:
         """A question to ask back: 「这个谁负责?」 with nothing said before it to point at, or a unit named only by
