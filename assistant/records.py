@@ -127,6 +127,9 @@ class Task:
     # filled by layouts that give them (a 责任领导 column, a 完成时限 line); "" when the notice does not say
     leader: str = ""
     deadline: str = ""
+    # where the notice prints it when its numbering restarts in each part (「第二部分第3项」); "" when `number` is
+    # the number printed
+    printed_at: str = ""
 
     @property
     def ref(self) -> Ref:

@@ -14,8 +14,9 @@ from ..ingest.units import UnitDirectory
 from ..records import ROLE_LABEL, Notice, Ref, Role, RoleFilter, Task, role_label
 from .messages import Examples
 
-# a citation mark: 【任务9】, 【第3段】, or with the document named, 【《2024年…方案》任务9】
-MARK = re.compile(r"【(?:《([^》]+)》)?(?:任务(\d+)|第(\d+)段)】")
+# a citation mark: 【任务9】, 【第3段】, or with the document named, 【《2024年…方案》任务9】; in a notice whose
+# numbering restarts in each part, with where it is printed: 【任务5(第二部分第3项)】
+MARK = re.compile(r"【(?:《([^》]+)》)?(?:任务(\d+)|第(\d+)段)(?:\(第[一二三四五六七八九十]+部分第\d+项\))?】")
 
 
 # how a task is cited: plain_mark, or Citer.mark once several notices are loaded
@@ -24,7 +25,11 @@ Mark = Callable[[Task], str]
 
 def plain_mark(task: Task) -> str:
     """The mark with one notice loaded (【任务9】); with several, Citer.mark names the document."""
-    return f"【任务{task.number}】"
+    return f"【任务{task.number}{_printed(task)}】"
+
+
+def _printed(task: Task) -> str:
+    return f"({task.printed_at})" if task.printed_at else ""
 
 
 # what each metadata field is called when a notice does not give it
@@ -42,7 +47,7 @@ class Citer:
 
     def mark(self, task: Task) -> str:
         notice = self._notices[task.doc_id]
-        item = f"任务{task.number}" if notice.structured else f"第{task.number}段"
+        item = f"任务{task.number}{_printed(task)}" if notice.structured else f"第{task.number}段"
         return f"【《{notice.plan_title}》{item}】" if self._multi else f"【{item}】"
 
 

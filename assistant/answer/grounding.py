@@ -17,7 +17,8 @@ LOOP_WINDOW = 40
 # Citation-like marks a model writes: 【任务43】, [任务 43], (任务43、44), 【《方案》任务43】, 【第3段】.
 LOOSE = re.compile(
     r"[【\[［〔(（]\s*(?:《(?P<title>[^》]{1,80})》\s*)?(?P<kind>任务|第)\s*"
-    r"(?P<nums>\d+(?:\s*[,，、和及与]\s*(?:任务|第)?\s*\d+)*)\s*段?\s*[】\]］〕)）]"
+    r"(?P<nums>\d+(?:\s*[,，、和及与]\s*(?:任务|第)?\s*\d+)*)\s*段?\s*"
+    r"(?:[(（]第[一二三四五六七八九十]+部分第\d+项[)）]\s*)?[】\]］〕)）]"
 )
 _NUMS = re.compile(r"\d+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")

@@ -152,7 +152,7 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
         raise CorpusError(f"{doc_id}: no numbered task (1. 2. …) found")
     if not plan_title and tables:
         plan_title = _ATTACHMENT.sub("", next((t for t in titles if t), ""))
-    tasks = _number(drafts, doc_id, warnings)
+    tasks = _number(drafts, doc_id, [numeral for numeral, _ in sections], warnings)
     if _flattened_header(rest, words):
         warnings.append("正文里有拆成一格一行的表格(序号、任务、单位各占一行),未能按表格读取:请改用原附件"
                         "(.docx/.xlsx)或把网页另存为 .html 后再加入")
@@ -360,17 +360,24 @@ def _table_tasks(table: Table, n: int, words: LayoutWords, rule: RoleRule, secti
     return read.title
 
 
-def _number(drafts: Sequence[_Draft], doc_id: str, warnings: list[str]) -> tuple[Task, ...]:
-    """Tasks numbered as printed when those numbers are unique across the notice, else 1, 2, 3… in order."""
+def _number(drafts: Sequence[_Draft], doc_id: str, numerals: Sequence[str], warnings: list[str]) -> tuple[Task, ...]:
+    """Tasks numbered as printed when those numbers are unique across the notice, else 1, 2, 3… in order; then
+    each task keeps where it is printed (「第二部分第3项」), so a citation can be found in the notice."""
     printed = [d.printed for d in drafts]
     as_printed = None not in printed and len(set(printed)) == len(printed)
     if not as_printed:
         if any(p is not None for p in printed):
-            warnings.append("编号在各部分重新开始或有重复:任务按出现顺序编为 1、2、3…")
+            warnings.append("编号在各部分重新开始或有重复:任务按出现顺序编为 1、2、3…,引用时注明原文位置")
+
+    def where(d: _Draft) -> str:
+        if as_printed or d.printed is None or not 0 < d.section <= len(numerals):
+            return ""
+        return f"第{numerals[d.section - 1]}部分第{d.printed}项"
+
     return tuple(
         Task(doc_id=doc_id, number=(d.printed if as_printed and d.printed is not None else i), section=d.section,
              text=d.text, body=d.body, sentences=split_sentences(d.body), units=d.units, leader=d.leader,
-             deadline=d.deadline)
+             deadline=d.deadline, printed_at=where(d))
         for i, d in enumerate(drafts, start=1)
     )
 

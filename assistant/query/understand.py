@@ -690,8 +690,6 @@ class Planner:
         """Who / fact / topic / which part: retrieval over the tasks, leaning on the conversation when the
         question is elliptical (「那共享泊位呢?」「谁牵头?」). `field` is a task field asked for (deadline, leader)."""
         q = base.question
-        if base.label == "topic" and re.search(r"谁|哪个(?:单位|部门)", q) and not re.search(r"哪些|什么", q):
-            base = replace(base, label="who")  # 「安全生产分别是谁牵头?」 asks who, not for every task on the topic
         op = {"who": Op.WHO, "topic": Op.TOPIC, "topic_section": Op.FACT}.get(base.label, Op.FACT)
         field = "which_section" if base.label == "topic_section" else field
         plan = replace(base, op=op, field=field, role=role_of(q) if op is Op.WHO else None)

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from assistant import Assistant
-from assistant.answer.compose import MARK, Composed, join
+from assistant.answer.compose import MARK, Citer, Composed, join
+from assistant.ingest.corpus import parse_file
 from assistant.records import Ref
 
 from ..conftest import ROOT
@@ -71,3 +72,14 @@ def test_a_parts_title_is_said_citing_no_task(assistant: Assistant) -> None:
     part = notice.section_of(2)
     assert part.title in composed.text and not composed.refs
     assert f"任务{part.task_numbers[0]}–{part.task_numbers[-1]}" in composed.text
+
+
+def test_a_mark_names_where_a_renumbered_task_is_printed() -> None:
+    shiwan = parse_file(ROOT / "tests/fixtures/layouts/shiwan_2025_label_lines.txt")
+    seed = parse_file(ROOT / "corpus/000_d657d27eca61cd1c.txt")
+    marks = [Citer([shiwan]).mark(t) for t in shiwan.tasks]
+    assert marks[1:3] == ["【任务2(第一部分第2项)】", "【任务3(第二部分第1项)】"]
+    assert [m.group(2) for m in map(MARK.fullmatch, marks)] == [str(t.number) for t in shiwan.tasks]
+    assert Citer([seed]).mark(seed.task(9)) == "【任务9】"  # numbered once across the notice: the number is printed
+    both = Citer([seed, shiwan]).mark(shiwan.task(3))
+    assert both == f"【《{shiwan.plan_title}》任务3(第二部分第1项)】" and MARK.fullmatch(both)

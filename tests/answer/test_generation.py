@@ -20,6 +20,7 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.answer.backends import Message, make_generator
+from assistant.answer.compose import plain_mark
 from assistant.answer.generation import FALLBACK, GenerationStats, fallback_note
 from assistant.answer.grounding import (
     Checked,
@@ -31,7 +32,10 @@ from assistant.answer.grounding import (
 )
 from assistant.answer.models import ensure_model
 from assistant.errors import ConfigError, ModelError
+from assistant.ingest.corpus import parse_file
 from assistant.records import Answer, Notice, Task
+
+from ..conftest import ROOT
 
 
 def need(module: str) -> None:
@@ -426,3 +430,13 @@ def test_cli_generator_option_falls_back_with_a_note(settings: Settings) -> None
     bad = subprocess.run([sys.executable, "-m", "assistant", "--generator", "openai", "ask", "你好"],
                          capture_output=True, text=True, env={**env, "ASSISTANT_OPENAI_BASE_URL": ""}, timeout=300)
     assert bad.returncode == 2 and "openai_base_url" in bad.stderr
+
+
+def test_a_mark_with_where_the_task_is_printed_is_kept_whole() -> None:
+    # a notice numbered anew in each part: the mark says where the task is printed, and a model's copy of it holds
+    shiwan = parse_file(ROOT / "tests/fixtures/layouts/shiwan_2025_label_lines.txt")
+    t5 = shiwan.task(5)
+    assert plain_mark(t5) == "【任务5(第二部分第3项)】"
+    checked = check_citations("建成城市书房5个【任务5(第二部分第3项)】,另见(任务5(第二部分第3项))。", [t5])
+    assert checked.text == "建成城市书房5个【任务5(第二部分第3项)】,另见【任务5(第二部分第3项)】。"
+    assert checked.cited == (t5,) and checked.removed == ()

@@ -104,6 +104,9 @@ def test_label_lines_with_leaders_deadlines_and_restarting_numbers(shiwan: Notic
     assert (shiwan.task(2).deadline, shiwan.task(6).deadline) == ("2025年12月", "2025年6月底")
     assert shiwan.task(5).body == "建成城市书房5个,举办全民阅读活动100场。"
     assert any("重新开始" in w for w in shiwan.info.warnings)
+    # numbered 一、1 2 / 二、1–4 as printed: each task keeps where it is printed, for its citation
+    assert [t.printed_at for t in shiwan.tasks] == ["第一部分第1项", "第一部分第2项"] + [
+        f"第二部分第{i}项" for i in range(1, 5)]
 
 
 @pytest.mark.parametrize(("clause", "leads", "assists"), [
@@ -256,7 +259,7 @@ def test_parse_reports_name_layout_figures_fields_and_warnings(liuxi: Notice, sh
         "  单位来源:条目后的单位行 6 项",
         "  责任单位的读法:列第一位的为牵头单位",
     ]
-    assert "  提示:编号在各部分重新开始或有重复:任务按出现顺序编为 1、2、3…" in parse_report(shiwan).splitlines()
+    assert "  提示:编号在各部分重新开始或有重复:任务按出现顺序编为 1、2、3…,引用时注明原文位置" in parse_report(shiwan).splitlines()
     xlsx = parse_report(parse_file(LAYOUTS / "tongshan_2022_table.xlsx"))
     assert "版式:表格(列:序号/任务名称/指标要求/牵头部门/配合部门)" in xlsx
     assert "提示:表格2未读取" in xlsx
