@@ -326,15 +326,29 @@ def test_what_to_do_is_not_a_procedure(assistant: Assistant) -> None:
     assert not answer.refused and "办理流程" not in answer.text
 
 
-@pytest.mark.parametrize(("typed", "meant"), [("拉圾分类", "垃圾分类"), ("停车泊为", "停车泊位"), ("垃圾分内", "垃圾分类")])
+@pytest.mark.parametrize(("typed", "meant"), [("拉圾分类", "垃圾分类"), ("停车泊为", "停车泊位"), ("垃圾分内", "垃圾分类"),
+                                            ("加装电悌", "加装电梯")])  # 电梯: a common word; 电悌 is no word
 def test_a_slip_in_a_word_is_read_as_the_notices_word(assistant: Assistant, typed: str, meant: str) -> None:
     assert assistant.evidence.respell(f"{typed}今年有什么目标") == f"{meant}今年有什么目标"
     assert assistant.answer(f"{typed}今年有什么目标?").citations == assistant.answer(f"{meant}今年有什么目标?").citations
 
 
-@pytest.mark.parametrize("text", ["买的房子成了问题楼盘", "饭店还用液化气罐", "有什么目标", "家门口的河太臭了"])
+@pytest.mark.parametrize("text", ["买的房子成了问题楼盘", "饭店还用液化气罐", "有什么目标", "家门口的河太臭了",
+                                  "分内的工作有哪些", "小孩上学的事"])
 def test_words_the_notice_lacks_are_not_respelled_into_its_words(assistant: Assistant, text: str) -> None:
     assert assistant.evidence.respell(text) == text
+
+
+def test_a_topic_list_takes_the_themes_it_lists_and_the_examples_it_gives(assistant: Assistant) -> None:
+    # each listed theme or example is on the list by itself: every task that says it is cited
+    def saying(word: str) -> set[int]:
+        return {t.number for t in assistant.notice.tasks if word in t.body}
+
+    listed = set(assistant.answer("帮我梳理下方案里所有跟环保、生态环境有关的任务").citations)
+    assert saying("环保") | saying("大气") <= listed
+    given = set(assistant.answer("出行交通这块,比如修路、过江通道啥的,今年有哪些任务").citations)
+    assert saying("过江通道") <= given and saying("道路平整") <= given and len(given) < 10
+    assert not assistant.answer("第二部分包括哪些任务?").refused  # 包括 here says what a part holds
 
 
 def test_a_fact_among_the_last_list(assistant: Assistant) -> None:

@@ -26,6 +26,8 @@ _OTHER_NOTICE = 0.75  # another notice's best task, against the best task's cove
 # Cosine similarities of multilingual-e5 sit in a narrow band; "as close as the best" means within this much.
 _DENSE_BAND = 0.015
 _NUMBER = re.compile(r"\d")
+# a dictionary frequency above which a word is common (jieba's dictionary: 电梯 524, 泊位 1232)
+_COMMON_WORD = 100
 NUMBER_ASK = re.compile(r"多少|几[个家项部张名件所条栋次]|百分之|比例|增长|规模|面积|金额")
 # A question longer than this is judged by its best-covered clause.
 _LONG = 30
@@ -34,7 +36,7 @@ _LONG = 30
 WHEN_ASK = re.compile(r"什么时候|啥时候|何时|哪天|几月|几号|哪个月|什么时间|多久")
 TIME_SAID = re.compile(r"\d{1,2}月|月底|年底|年内|年中|上半年|下半年|季度|\d{4}年|春节|暑假|寒假")
 # Questions that ask for an amount of money, and the words that would answer them.
-MONEY_ASK = re.compile(r"多少钱|几块钱|补贴多少|补助多少|价格|票价|门票|收费|收多少|费用|花多少|项目预算|预算(?:是|为|有)?多少|"
+MONEY_ASK = re.compile(r"多少钱|几块钱|(?:要不要|用不用|需要|得)(?:交|付|花|掏)钱|补贴多少|补助多少|价格|票价|门票|收费|收多少|费用|花多少|项目预算|预算(?:是|为|有)?多少|"
                        r"多少预算|经费多少|资金多少|投入多少")
 MONEY_SAID = re.compile(r"\d\s*(元|万|亿)|资金|补贴\d|补助\d")
 # Questions that ask how to apply or what to bring (a work plan states targets, not procedures), and the words that
@@ -46,6 +48,23 @@ PROCEDURE_SAID = re.compile(r"申请|办理|材料|流程|手续|报名|预约|�
 UNSTATED = ((MONEY_ASK, MONEY_SAID, "具体金额或收费标准"), (PROCEDURE_ASK, PROCEDURE_SAID, "办理流程、申请条件或所需材料"))
 # Questions that ask for every task on a topic, not one fact.
 _LISTING = re.compile(r"哪些(任务|工作|安排|措施|举措|事|内容|项目)|有什么(安排|任务|措施|举措|工作|规划)|方面|相关的任务|有关的任务|都有什么")
+
+
+# examples a question gives of what it means (「比如修路、过江通道啥的」「包括大数据、信息化这些」)
+_EXAMPLES = re.compile(r"(?:比如|例如|譬如|诸如|包括)(?:说|像)?(?P<items>[^,,。??!!;;]+)")
+_EXAMPLE_SPLIT = re.compile(r"[、/]|和|及|与|或|啊|呀|还有")
+_ASKING_WORD = re.compile(r"哪|什么|啥|几|多少|怎么")
+_EXAMPLE_TAIL = re.compile(r"(?:啥的|什么的|之类的?|这些|这类|等等?|的)+$")
+
+
+def examples(text: str) -> list[str]:
+    """The examples a question gives after 比如 / 例如 / 包括, each of two characters or more."""
+    found = []
+    for m in _EXAMPLES.finditer(text):
+        items = _EXAMPLE_SPLIT.split(_EXAMPLE_TAIL.sub("", m.group("items").strip()))
+        found += [_EXAMPLE_TAIL.sub("", i).strip() for i in items]
+    # 「包括哪些小区」 asks what is included: a question word opens no example
+    return [i for i in found if len(i) >= 2 and not _ASKING_WORD.match(i)]
 
 
 @dataclass
@@ -124,12 +143,19 @@ class EvidenceSelector:
             for keep in (0, 1):
                 slip = pair[1 - keep]
                 fix = next((g for g in self._pairs_by_kept.get((pair[keep], keep), ())
-                            if g[1 - keep] != slip and sound(g[1 - keep]) == sound(slip) and self._runs_on(out, i, g)),
+                            if g[1 - keep] != slip and sound(g[1 - keep]) == sound(slip)
+                            and (self._runs_on(out, i, g) or self._commoner(g, pair))),
                            None)
                 if fix:
                     out[i:i + 2] = list(fix)
                     break
         return "".join(out)
+
+    def _commoner(self, fix: str, slip: str) -> bool:
+        """Whether the fix is a common word and the slip is not (电悌 -> 电梯): a word the dictionary holds far more
+        often than the pair typed, so the pair is a slip of it rather than a word of its own (房子, 分内)."""
+        freq = self._lexicon.tokenizer.FREQ
+        return freq.get(fix, 0) >= _COMMON_WORD and not freq.get(slip, 0)
 
     def _runs_on(self, chars: list[str], i: int, pair: str) -> bool:
         """Whether the pair put in at i makes, with the character before or after it, three characters a task
@@ -166,18 +192,16 @@ class EvidenceSelector:
         scored, best = self._score(pool, self._asking_clause(plan.focus or plan.query, pool), themes=listing)
         dense = {h.chunk.ref: h.score for h in dense_hits if h.chunk.kind == "task"}
         top_dense = max((v for ref, v in dense.items() if ref.doc_id in docs), default=0.0)
-        if best.coverage < _NO_COVERAGE or (best.coverage < _MIN_COVERAGE and top_dense < _MIN_DENSE):
+        focus = plan.focus or plan.query
+        items = self._item_lists(pool, dense, focus, plan.question) if listing else []
+        evidence = not (best.coverage < _NO_COVERAGE or (best.coverage < _MIN_COVERAGE and top_dense < _MIN_DENSE))
+        if not evidence and not items:
             log.info("no evidence: coverage %.2f dense %.3f for %r", best.coverage, top_dense, plan.question)
             return ranked, []
         if listing:
-            # when the question names a theme, a close vector alone does not bring in a task off the theme
-            on_theme = self._on_theme(plan.focus or plan.query)
-            # each notice's own list: a close match in one notice does not crowd out another notice's tasks
-            keep = []
-            for doc in dict.fromkeys(s.task.doc_id for s in scored):
-                mine = [s for s in scored if s.task.doc_id == doc]
-                if doc == best.task.doc_id or max(s.coverage for s in mine) >= _MIN_COVERAGE:
-                    keep += self._listed(mine, dense, on_theme)
+            keep = self._listing(scored, best, dense, focus) if evidence else []
+            for listed in items:
+                keep += [s for s in listed if s.task.ref not in {k.task.ref for k in keep}]
         else:
             keep = [best] + [
                 s for s in scored
@@ -191,6 +215,29 @@ class EvidenceSelector:
             keep = [s for s in keep if _NUMBER.search(self.best_clause(s.task, plan.focus))] or keep
         keep.sort(key=lambda s: s.rank)
         return ranked, keep if listing else keep[:8]
+
+    def _item_lists(self, pool: Sequence[Task], dense: dict[Ref, float], focus: str,
+                    question: str) -> list[list[Scored]]:
+        """The listing of each theme the topic lists one after another (「环保、生态环境有关的」) or the question
+        gives as an example (「出行交通这块,比如修路、过江通道」): a task on any one of them is on the list."""
+        lists = []
+        given = [e for e in examples(question) if self._lexicon.tokens(e)]
+        for item in [*self._lexicon.enumerated(focus), *given]:
+            theirs, top = self._score(pool, item)
+            if top.coverage >= _MIN_COVERAGE:
+                lists.append(self._listing(theirs, top, dense, item))
+        return lists
+
+    def _listing(self, scored: Sequence[Scored], best: Scored, dense: dict[Ref, float], focus: str) -> list[Scored]:
+        """Every task on the topic, notice by notice: a close match in one notice does not crowd out another
+        notice's tasks; when the question names a theme, a close vector alone does not bring in a task off it."""
+        on_theme = self._on_theme(focus)
+        keep: list[Scored] = []
+        for doc in dict.fromkeys(s.task.doc_id for s in scored):
+            mine = [s for s in scored if s.task.doc_id == doc]
+            if doc == best.task.doc_id or max(s.coverage for s in mine) >= _MIN_COVERAGE:
+                keep += self._listed(mine, dense, on_theme)
+        return keep
 
     @staticmethod
     def _listed(scored: Sequence[Scored], dense: dict[Ref, float], on_theme: set[Ref] | None) -> list[Scored]:

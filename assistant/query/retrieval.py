@@ -63,6 +63,12 @@ def abbreviations() -> dict[str, str]:
     return dict(_data("abbreviations.json")["abbreviations"])
 
 
+# what may stand between two listed themes (「、」「和」「以及」, a light verb: 「促消费、搞商圈」), and what ends the
+# list (「…有关」「…方面」「…这类」, the end of a clause)
+_LIST_JOINER = re.compile(r"\s*(?:[、,,/]|和|及|以及|与|或|或者|跟)\s*(?:搞|抓|做|促进|推进|加强)?")
+_LIST_END = re.compile(r"\s*(?:$|[,,。??!!;;]|有关|相关|方面|这块|这类|这些|之类|等|类|上|的|工作|领域|问题|事)")
+
+
 class Lexicon:
     """How text becomes search terms: the tokenizer, the words that carry no content, the everyday words
     people use for the notices' own terms (「车位」 -> 停车泊位, from the notices' knowledge files) and the themes
@@ -80,6 +86,25 @@ class Lexicon:
         self._themes = {term: frozenset(terms) for term, terms in by_term.items()}
         self._theme_pattern = (re.compile("|".join(map(re.escape, sorted(self._themes, key=len, reverse=True))))
                                if self._themes else None)
+
+    def enumerated(self, text: str) -> list[str]:
+        """The themes a question lists one after another (「环保、生态环境有关的」, 「城市更新、旧改这类」): two or
+        more theme words joined only by 、/和/及/或 (a light verb before one allowed); [] otherwise. A word
+        that only starts a longer phrase (「金融和房地产风险防范」) is no listed theme."""
+        if self._theme_pattern is None:
+            return []
+        text = normalize_question(text)
+        found = [m for m in self._theme_pattern.finditer(text) if m.group(0) not in self._stopwords]
+        runs: list[list[re.Match[str]]] = []
+        for m in found:
+            if runs and _LIST_JOINER.fullmatch(text[runs[-1][-1].end():m.start()]):
+                runs[-1].append(m)
+            else:
+                runs.append([m])
+        for run in runs:
+            if len(run) >= 2 and _LIST_END.match(text, run[-1].end()):
+                return [m.group(0) for m in run]
+        return []
 
     def alternatives(self, text: str) -> list[Alternative]:
         """The theme words in the text (longest first, not overlapping), each with every term of its themes."""

@@ -225,7 +225,8 @@ class Tagger:
             # the shortest ending of the word that is a slip of an alias (城关局 in 我们城关局)
             for start in range(len(word) - 2):
                 typed = word[start:]
-                target = next((self._aliases[a] for a in self._aliases if is_slip(typed, a)), None)
+                target = next((self._aliases[a] for a in self._aliases
+                               if is_slip(typed, a) and unit_kind(self._aliases[a]) != "group"), None)
                 if target and without_level(typed) not in real_unit_names():
                     add(Span(m.start() + start, m.end(), "unit", target, typed, corrected=True))
                     break

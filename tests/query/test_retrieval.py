@@ -146,6 +146,21 @@ def test_theme_words_come_with_every_term_of_their_themes(tokenizer: Lexicon) ->
     assert lexicon.alternatives("停车位够不够") == []
 
 
+@pytest.mark.parametrize(("question", "listed"), [
+    ("帮我梳理下所有跟环保、生态环境有关的任务", ["环保", "生态环境"]),
+    ("想知道今年促消费、搞商圈的任务都有哪些", ["促消费", "商圈"]),  # a light verb before a theme
+    ("城市更新、旧改这类的任务都列一下", ["城市更新", "旧改"]),
+    ("治水和排水方面有哪些任务", ["治水", "排水"]),
+    ("金融和房地产风险防范有哪些任务", []),  # 房地产 starts a longer phrase: one topic, not two
+    ("环保方面有哪些任务", []),  # one theme
+    ("环保督察和城市更新的任务", []),  # 环保 is the start of 环保督察
+])
+def test_themes_listed_one_after_another(question: str, listed: list[str]) -> None:
+    themes = [frozenset({"环保", "生态环境"}), frozenset({"促消费"}), frozenset({"商圈"}),
+              frozenset({"城市更新", "旧改"}), frozenset({"治水", "排水"}), frozenset({"金融", "房地产"})]
+    assert Lexicon(jieba.Tokenizer(), themes=themes).enumerated(question) == listed
+
+
 def test_the_thesaurus_is_general_domain_knowledge() -> None:
     """Every theme has telling terms of two or more characters, and none names a loaded notice's place or unit."""
     groups = topic_groups()

@@ -1,0 +1,19 @@
+"""How a topic question's listed themes and examples are read (the listing itself is tested on the real notice in
+tests/test_pipeline.py)."""
+
+import pytest
+
+from assistant.answer.evidence import examples
+
+
+@pytest.mark.parametrize(("question", "given"), [
+    ("出行交通这块,比如修路、过江通道啥的,今年有哪些任务", ["修路", "过江通道"]),
+    ("吃的东西安不安全,比如学校食堂啊药品啊,区里今年咋管的", ["学校食堂", "药品"]),
+    ("数字化方面的任务,包括大数据、智能设备、信息化这些", ["大数据", "智能设备", "信息化"]),
+    ("例如说垃圾分类和无废城市之类的", ["垃圾分类", "无废城市"]),
+    ("环保方面有哪些任务", []),
+    ("比如A", []),  # one character is no example
+    ("学区划片包括哪些小区?", []),  # asks what is included
+])
+def test_examples_a_question_gives(question: str, given: list[str]) -> None:
+    assert examples(question) == given
