@@ -36,7 +36,7 @@ _LONG = 30
 WHEN_ASK = re.compile(r"什么时候|啥时候|何时|哪天|几月|几号|哪个月|什么时间|多久")
 TIME_SAID = re.compile(r"\d{1,2}月|月底|年底|年内|年中|上半年|下半年|季度|\d{4}年|春节|暑假|寒假")
 # Questions that ask for an amount of money, and the words that would answer them.
-MONEY_ASK = re.compile(r"多少钱|几块钱|(?:要不要|用不用|需要|得)(?:交|付|花|掏)钱|补贴多少|补助多少|价格|票价|门票|收费|收多少|费用|花多少|项目预算|预算(?:是|为|有)?多少|"
+MONEY_ASK = re.compile(r"多少钱|几块钱|多少(?:奖励|补贴|补助|奖补|扶持)?(?:资金|经费|奖金)|(?:要不要|用不用|需要|得)(?:交|付|花|掏)钱|补贴多少|补助多少|价格|票价|门票|收费|收多少|费用|花多少|项目预算|预算(?:是|为|有)?多少|"
                        r"多少预算|经费多少|资金多少|投入多少")
 MONEY_SAID = re.compile(r"\d\s*(元|万|亿)|资金|补贴\d|补助\d")
 # Questions that ask how to apply or what to bring (a work plan states targets, not procedures), and the words that
@@ -47,7 +47,8 @@ PROCEDURE_SAID = re.compile(r"申请|办理|材料|流程|手续|报名|预约|�
 # Details a plan's text rarely gives: (what asks for one, what would state it, how the answer names it).
 UNSTATED = ((MONEY_ASK, MONEY_SAID, "具体金额或收费标准"), (PROCEDURE_ASK, PROCEDURE_SAID, "办理流程、申请条件或所需材料"))
 # Questions that ask for every task on a topic, not one fact.
-_LISTING = re.compile(r"哪些(任务|工作|安排|措施|举措|事|内容|项目)|有什么(安排|任务|措施|举措|工作|规划)|方面|相关的任务|有关的任务|都有什么")
+_LISTING = re.compile(r"哪些(任务|工作|安排|措施|举措|事|内容|项目)|有(什么|啥)(安排|任务|措施|举措|工作|规划|动作|新动作)|方面|"
+                      r"相关的任务|有关的任务|都有(什么|啥)|(搞|做|干)(些|点)(啥|什么)")
 
 
 # examples a question gives of what it means (「比如修路、过江通道啥的」「包括大数据、信息化这些」)
