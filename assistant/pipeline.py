@@ -182,7 +182,9 @@ class Assistant:
         simple = not (plan.exclude or plan.sections or plan.topic or plan.tasks or plan.unit_roles or plan.field
                       or plan.combine is not Combine.EACH)
         if simple:
-            names = dict.fromkeys(n for name in plan.units for n in self.units.namesakes(name))
+            # each notice's own unit of that name, in the notices asked about (not a namesake elsewhere)
+            names = dict.fromkeys(n for name in plan.units for n in self.units.namesakes(name)
+                                  if n == name or any(r.doc_id in docs for refs in self.units.tasks(n) for r in refs))
             composed = [self.compose.unit(name, plan.role, docs) for name in names]
             if len(plan.units) >= 2 and set.intersection(*({r.doc_id for refs in self.units.tasks(u) for r in refs}
                                                           for u in plan.units)):

@@ -244,3 +244,6 @@ def test_the_seeds_floors_hold_with_every_layout_fixture_beside_it(tmp_path_fact
     layouts = evaluate(both, [q for q in layout_questions if q.unit], ("assistant",), [])["assistant"]
     missed = [q.id for q, r in layouts.pairs if not set(q.gold) <= set(r.refs)]
     assert missed == []
+    # a unit asked of one notice: that notice's unit, not a word on its namesakes in the others
+    one = both.answer("石湾区发改局牵头哪些任务?")
+    assert {r.doc_id for r in one.refs} == {"shiwan_2025_label_lines"} and "没有分给" not in one.text
