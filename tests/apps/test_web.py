@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant import Assistant, Settings
+from assistant.answer.compose import plain_mark
 from assistant.apps.logfiles import JsonLines
 from assistant.apps.render import (
     escape_text,
@@ -43,6 +44,7 @@ from assistant.apps.web import (
     safe_answer,
 )
 from assistant.errors import ConfigError
+from assistant.ingest.corpus import parse_file
 from assistant.records import Answer, Ref, Role, Task, TaskUnit
 
 from ..conftest import ROOT
@@ -90,6 +92,17 @@ def test_answer_marks_citations_and_lists_sources(assistant: Assistant) -> None:
     assert "所属:第一部分“" in shown
     assert "主办:区商务局" in shown
     assert "refusal" not in shown
+
+
+def test_a_mark_with_where_the_task_is_printed_opens_its_source() -> None:
+    # a notice numbered anew in each part: 【任务5(第二部分第3项)】 is one mark, linked to its source, never cut apart
+    shiwan = parse_file(ROOT / "tests/fixtures/layouts/shiwan_2025_label_lines.txt")
+    task = shiwan.task(5)
+    text = f"建成城市书房5个{plain_mark(task)}。"
+    shown = render_answer(text, sources=[task], labels=section_labels([shiwan]))
+    assert shown.count("cite-link") == 1 and "查看【任务5(第二部分第3项)】原文" in shown
+    assert "<summary>【任务5(第二部分第3项)】" in shown
+    assert all(not p.endswith(("【任务5", "【任务5(第二部分")) for p in stream_prefixes(text, 3))
 
 
 def test_sources_show_section_units_and_escape_task_text() -> None:
