@@ -351,6 +351,18 @@ def test_a_topic_list_takes_the_themes_it_lists_and_the_examples_it_gives(assist
     assert not assistant.answer("第二部分包括哪些任务?").refused  # 包括 here says what a part holds
 
 
+def test_a_broad_field_lists_the_tasks_of_the_themes_it_spans(assistant: Assistant) -> None:
+    """「法治政府建设」 spans 行政执法, 行政复议 and 普法 (the thesaurus' domains): tasks that say those, and whose
+    vector is near the closest task's, are on the list though they never say 法治; the list stays that field's."""
+    def saying(word: str) -> set[int]:
+        return {t.number for t in assistant.notice.tasks if word in t.body}
+
+    spanned = saying("行政执法") | saying("行政复议") | saying("普法")
+    assert spanned and not any("法治" in assistant.notice.task(n).body for n in spanned)
+    listed = set(assistant.answer("法治政府建设方面有哪些任务?").citations)
+    assert len(spanned & listed) >= 2 and len(listed) <= 10
+
+
 def test_a_fact_among_the_last_list(assistant: Assistant) -> None:
     listed = assistant.answer("区商务局负责哪些任务?").citations
     answer = assistant.answer("其中跨境电商交易规模目标是多少?", ["区商务局负责哪些任务?"])

@@ -26,6 +26,8 @@ _OTHER_NOTICE = 0.75  # another notice's best task, against the best task's cove
 # Cosine similarities of multilingual-e5 sit in a narrow band; "as close as the best" means within this much.
 _DENSE_BAND = 0.015
 _NUMBER = re.compile(r"\d")
+# a task on a broad field the question names is listed when its vector is this close to the closest task
+DOMAIN_BAND = 0.02
 # a dictionary frequency above which a word is common (jieba's dictionary: 电梯 524, 泊位 1232)
 _COMMON_WORD = 100
 NUMBER_ASK = re.compile(r"多少|几[个家项部张名件所条栋次]|百分之|比例|增长|规模|面积|金额")
@@ -195,6 +197,8 @@ class EvidenceSelector:
         top_dense = max((v for ref, v in dense.items() if ref.doc_id in docs), default=0.0)
         focus = plan.focus or plan.query
         items = self._item_lists(pool, dense, focus, plan.question) if listing else []
+        if listing:
+            items += self._domain_lists(scored, dense, focus)
         evidence = not (best.coverage < _NO_COVERAGE or (best.coverage < _MIN_COVERAGE and top_dense < _MIN_DENSE))
         if not evidence and not items:
             log.info("no evidence: coverage %.2f dense %.3f for %r", best.coverage, top_dense, plan.question)
@@ -228,6 +232,19 @@ class EvidenceSelector:
             if top.coverage >= _MIN_COVERAGE:
                 lists.append(self._listing(theirs, top, dense, item))
         return lists
+
+    def _domain_lists(self, scored: Sequence[Scored], dense: dict[Ref, float], focus: str) -> list[list[Scored]]:
+        """A broad field the topic names (「环保」「法治」「安全生产」): the tasks holding a term of a theme it spans
+        (大气, 水环境, 固废…) whose vector is near the closest task's, notice by notice."""
+        lists = []
+        for field in self._lexicon.domains(focus):
+            holders = self._holders(field.terms)
+            for doc in dict.fromkeys(s.task.doc_id for s in scored):
+                mine = [s for s in scored if s.task.doc_id == doc]
+                top = max(dense.get(s.task.ref, 0.0) for s in mine)
+                lists.append([s for s in mine if s.task.ref in holders
+                              and dense.get(s.task.ref, 0.0) >= top - DOMAIN_BAND])
+        return [x for x in lists if x]
 
     def _listing(self, scored: Sequence[Scored], best: Scored, dense: dict[Ref, float], focus: str) -> list[Scored]:
         """Every task on the topic, notice by notice: a close match in one notice does not crowd out another

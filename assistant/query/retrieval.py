@@ -57,6 +57,16 @@ def topic_groups() -> tuple[frozenset[str], ...]:
 
 
 @lru_cache(maxsize=1)
+def topic_domains() -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """The broad fields of government work (data/topics.json `domains`): the words that name a whole field
+    (「环保」「法治」「安全生产」) and every term of the narrow themes it spans (大气, 水环境, 固废…)."""
+    data = _data("topics.json")
+    terms = {g["theme"]: g["terms"] for g in data["groups"]}
+    return tuple((frozenset(d["heads"]), frozenset(t for c in d["children"] for t in terms[c]))
+                 for d in data.get("domains", ()))
+
+
+@lru_cache(maxsize=1)
 def abbreviations() -> dict[str, str]:
     """Short forms of the plans' standard terms and their full forms (data/abbreviations.json): 社零 ->
     社会消费品零售总额. Domain knowledge, not any one notice's."""
@@ -75,7 +85,8 @@ class Lexicon:
     words belong to (a general thesaurus)."""
 
     def __init__(self, tokenizer: jieba.Tokenizer, stopwords: Iterable[str] = (),
-                 everyday: Sequence[tuple[str, str]] = (), themes: Sequence[frozenset[str]] = ()) -> None:
+                 everyday: Sequence[tuple[str, str]] = (), themes: Sequence[frozenset[str]] = (),
+                 domains: Sequence[tuple[frozenset[str], frozenset[str]]] = ()) -> None:
         self.tokenizer = tokenizer
         self._stopwords = STOPWORDS | frozenset(stopwords)
         self._everyday = tuple((re.compile(pattern, re.I), words) for pattern, words in everyday)
@@ -86,6 +97,17 @@ class Lexicon:
         self._themes = {term: frozenset(terms) for term, terms in by_term.items()}
         self._theme_pattern = (re.compile("|".join(map(re.escape, sorted(self._themes, key=len, reverse=True))))
                                if self._themes else None)
+        self._domains = tuple(domains)
+
+    def domains(self, text: str) -> list[Alternative]:
+        """The broad fields the text names (「环保方面」, 「法治政府建设」), each with the terms of every theme it spans."""
+        text = normalize_question(text)
+        found = []
+        for heads, terms in self._domains:
+            said = [h for h in heads if h in text]
+            if said:
+                found.append(Alternative(max(said, key=len), terms))
+        return found
 
     def enumerated(self, text: str) -> list[str]:
         """The themes a question lists one after another (「环保、生态环境有关的」, 「城市更新、旧改这类」): two or
@@ -120,7 +142,7 @@ class Lexicon:
         """The lexicon of loaded notices: their years (2024, 2024年) say which notice, not what it is about."""
         years = {n.year for n in notices if n.year}
         short = [(re.escape(a), full) for a, full in abbreviations().items()]
-        return cls(tokenizer, years | {f"{y}年" for y in years}, [*everyday, *short], topic_groups())
+        return cls(tokenizer, years | {f"{y}年" for y in years}, [*everyday, *short], topic_groups(), topic_domains())
 
     def expand(self, query: str) -> str:
         """The query plus the notices' words for the everyday words in it (「车位」 -> 停车泊位)."""

@@ -14,6 +14,7 @@ from assistant.query.retrieval import (
     Lexicon,
     abbreviations,
     rrf,
+    topic_domains,
     topic_groups,
 )
 from assistant.records import Chunk, Hit
@@ -159,6 +160,25 @@ def test_themes_listed_one_after_another(question: str, listed: list[str]) -> No
     themes = [frozenset({"环保", "生态环境"}), frozenset({"促消费"}), frozenset({"商圈"}),
               frozenset({"城市更新", "旧改"}), frozenset({"治水", "排水"}), frozenset({"金融", "房地产"})]
     assert Lexicon(jieba.Tokenizer(), themes=themes).enumerated(question) == listed
+
+
+def test_a_broad_field_comes_with_the_terms_of_every_theme_it_spans(tokenizer: Lexicon) -> None:
+    law = (frozenset({"法治", "依法行政"}), frozenset({"行政执法", "行政复议", "普法"}))
+    lexicon = Lexicon(tokenizer.tokenizer, domains=[law, (frozenset({"环保"}), frozenset({"大气"}))])
+    found = lexicon.domains("法治政府、依法行政方面的任务")
+    assert [(a.said, a.terms) for a in found] == [("依法行政", law[1])]  # one field, named by its longest word
+    assert lexicon.domains("停车位够不够") == []
+
+
+def test_every_broad_field_spans_themes_of_the_thesaurus() -> None:
+    """The domains are made of the thesaurus' themes, several each, and name a field by words of two or more
+    characters: 「法治」 spans 行政执法 and 普法, so their terms are among its own."""
+    domains = topic_domains()
+    assert len(domains) >= 15
+    themes = set().union(*topic_groups())
+    for heads, terms in domains:
+        assert heads and all(len(h) >= 2 for h in heads) and not heads & STOPWORDS
+        assert len(terms) >= 20 and terms <= themes
 
 
 def test_the_thesaurus_is_general_domain_knowledge() -> None:
