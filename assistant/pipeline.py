@@ -353,8 +353,7 @@ class Assistant:
         """What retrieval finds for a fact or who question: each notice's own evidence when asked of every notice
         (「各地的…分别是多少」), else the best over the notices in scope (among the last list's tasks after 「其中」)."""
         if plan.each_doc and len(self._scope(plan)) > 1:
-            per_doc = [self.evidence.select(plan, [doc]) for doc in self._scope(plan)]
-            return [t for r, _ in per_doc for t in r], [s for _, p in per_doc for s in p[:2]]
+            return self.evidence.select_each(plan, self._scope(plan))
         return self.evidence.select(plan, self._scope(plan), within=set(plan.tasks))
 
     def _lead(self, plan: Plan) -> Answer:

@@ -221,6 +221,17 @@ class EvidenceSelector:
         keep.sort(key=lambda s: s.rank)
         return ranked, keep if listing else keep[:8]
 
+    def select_each(self, plan: Plan, docs: Sequence[str]) -> tuple[list[Task], list[Scored]]:
+        """A question asked of every notice (「各地的…分别定的多少」): each notice's own best tasks. Of notices the
+        question does not name, only those that speak of it: one covering the question nearly as well as the best
+        notice's best does; a notice whose closest task only shares a word (「新增」 of 新增企业 for 新增就业) is
+        left out. A notice the question names is answered from whatever evidence it has."""
+        per_doc = [self.select(plan, [doc]) for doc in docs]
+        covered = [max((s.coverage for s in p), default=0.0) for _, p in per_doc]
+        ranked = [t for r, _ in per_doc for t in r]
+        return ranked, [s for (_, p), c in zip(per_doc, covered, strict=True)
+                        if plan.docs or c >= _OTHER_NOTICE * max(covered) for s in p[:2]]
+
     def _item_lists(self, pool: Sequence[Task], dense: dict[Ref, float], focus: str,
                     question: str) -> list[list[Scored]]:
         """The listing of each theme the topic lists one after another (「环保、生态环境有关的」) or the question

@@ -247,3 +247,8 @@ def test_the_seeds_floors_hold_with_every_layout_fixture_beside_it(tmp_path_fact
     # a unit asked of one notice: that notice's unit, not a word on its namesakes in the others
     one = both.answer("石湾区发改局牵头哪些任务?")
     assert {r.doc_id for r in one.refs} == {"shiwan_2025_label_lines"} and "没有分给" not in one.text
+    # a question asked of every notice is answered from the notices that speak of it, not from each one's closest
+    # task (柳溪's 「新增规上工业企业」 shares only 新增)
+    speaking = {n.doc_id for n in both.notices if any("就业" in t.body for t in n.tasks)}
+    each = both.answer("各地的通知里城镇新增就业的目标分别定的多少人?")
+    assert 2 <= len(speaking) < len(both.notices) and {r.doc_id for r in each.refs} == speaking
