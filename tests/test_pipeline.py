@@ -363,6 +363,15 @@ def test_a_broad_field_lists_the_tasks_of_the_themes_it_spans(assistant: Assista
     assert len(spanned & listed) >= 2 and len(listed) <= 10
 
 
+def test_everyday_words_find_the_task_that_says_it_formally(assistant: Assistant) -> None:
+    """「一个人住」「上门看看」 are the public's words for 独居 and 探访 (data/everyday.json): the task that says those is
+    the answer, not a refusal."""
+    saying = {t.number for t in assistant.notice.tasks if "独居" in t.body and "探访" in t.body}
+    assert saying and not any("一个人住" in t.body for t in assistant.notice.tasks)
+    answer = assistant.answer("我爸一个人住,我在外地上班不放心,区里会不会有人上门看看他")
+    assert not answer.refused and saying <= set(answer.citations)
+
+
 def test_a_fact_among_the_last_list(assistant: Assistant) -> None:
     listed = assistant.answer("区商务局负责哪些任务?").citations
     answer = assistant.answer("其中跨境电商交易规模目标是多少?", ["区商务局负责哪些任务?"])

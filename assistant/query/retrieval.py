@@ -67,6 +67,13 @@ def topic_domains() -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
 
 
 @lru_cache(maxsize=1)
+def everyday_words() -> tuple[tuple[str, str], ...]:
+    """The public's everyday words and the formal words plans write for them (data/everyday.json): 一个人住 ->
+    独居, 上门看看 -> 探访. Domain and language knowledge, not any one notice's."""
+    return tuple((e["pattern"], e["words"]) for e in _data("everyday.json")["everyday"])
+
+
+@lru_cache(maxsize=1)
 def abbreviations() -> dict[str, str]:
     """Short forms of the plans' standard terms and their full forms (data/abbreviations.json): 社零 ->
     社会消费品零售总额. Domain knowledge, not any one notice's."""
@@ -142,7 +149,8 @@ class Lexicon:
         """The lexicon of loaded notices: their years (2024, 2024年) say which notice, not what it is about."""
         years = {n.year for n in notices if n.year}
         short = [(re.escape(a), full) for a, full in abbreviations().items()]
-        return cls(tokenizer, years | {f"{y}年" for y in years}, [*everyday, *short], topic_groups(), topic_domains())
+        return cls(tokenizer, years | {f"{y}年" for y in years}, [*everyday, *everyday_words(), *short], topic_groups(),
+                   topic_domains())
 
     def expand(self, query: str) -> str:
         """The query plus the notices' words for the everyday words in it (「车位」 -> 停车泊位)."""

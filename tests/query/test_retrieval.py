@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import jieba
 import pytest
 
@@ -13,6 +15,7 @@ from assistant.query.retrieval import (
     HybridRetriever,
     Lexicon,
     abbreviations,
+    everyday_words,
     rrf,
     topic_domains,
     topic_groups,
@@ -179,6 +182,21 @@ def test_every_broad_field_spans_themes_of_the_thesaurus() -> None:
     for heads, terms in domains:
         assert heads and all(len(h) >= 2 for h in heads) and not heads & STOPWORDS
         assert len(terms) >= 20 and terms <= themes
+
+
+def test_the_everyday_words_are_general_and_say_what_they_stand_for() -> None:
+    """Each entry is a valid pattern with formal words of two or more characters; none names a loaded notice's
+    place or unit, and none matches a bare question word (its words would be added to every question)."""
+    entries = everyday_words()
+    assert len(entries) >= 20
+    corpus = Corpus.load(CORPUS)
+    places = {p for n in corpus.notices for p in (n.identity.place, n.identity.place_short) if p}
+    units = {u.name for u in UnitDirectory(corpus.notices, corpus.knowledge).departments}
+    for pattern, words in entries:
+        compiled = re.compile(pattern)
+        assert all(len(w) >= 2 for w in words.split()), pattern
+        assert not any(p in words or p in pattern for p in places) and not set(words.split()) & units
+        assert not any(compiled.fullmatch(w) for w in STOPWORDS), pattern
 
 
 def test_the_thesaurus_is_general_domain_knowledge() -> None:
