@@ -57,6 +57,10 @@ def header_fields(header: list[str]) -> dict[str, str]:
     return fields
 
 
+# how the title of a covering notice ends
+_TITLE_END = re.compile(r"(通知|方案|意见|决定|通报|函|办法|计划|要点|规划|清单)$")
+
+
 def covering_notice(preamble: list[str], fields: dict[str, str], titled: bool) -> tuple[CoveringNotice, str]:
     """Title, addressees, body, issuer and date of the covering notice; the last line is the plan title."""
     if not preamble:
@@ -68,6 +72,10 @@ def covering_notice(preamble: list[str], fields: dict[str, str], titled: bool) -
         if _DOC_NUMBER.match(lines[0]):
             fields.setdefault("文号", lines[0])
         lines = lines[1:]
+    while len(lines) > 2 and not _TITLE_END.search(lines[0]) and _TITLE_END.search(lines[1]) \
+            and len(lines[1]) <= 40 and not _DOC_NUMBER.match(lines[1]):
+        # a title wrapped over two lines (a PDF's fixed width): 「…关于印发兰溪市2025年」「重点工作任务分解方案的通知」
+        lines = [lines[0] + lines[1], *lines[2:]]
     title = lines[0] if lines else ""
     addressees: tuple[str, ...] = ()
     body_start = 1

@@ -32,6 +32,11 @@ _LEVELS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _SENTENCE = re.compile(r"[^。;;!!??\n]+[。;;!!??]?")
 _BARE_LABEL = re.compile(r"^[^,,。;;]{1,12}[::]$")
 _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[::]?\s*")
+# a page number a PDF's text keeps between lines: 「— 3 —」「- 3 -」「第3页」「第 3 页 共 12 页」「3/12」
+PAGE_MARK = re.compile(r"^(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*[,,/]?\s*共\s*\d{1,4}\s*页)?|"
+                       r"\d{1,4}\s*/\s*\d{1,4})$")
+# a labelled line that goes on to the next line: it ends on a joiner, or the next line is no sentence of its own
+_RUNS_ON = re.compile(r"[、,,((]$")
 
 
 def numeral_value(numeral: str) -> int:
@@ -111,7 +116,7 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
     form = (lambda x: to_simplified(halfwidth(x))) if traditional else halfwidth
 
     lines = [form(line).strip() for line in text.replace("\r\n", "\n").split("\n")]
-    lines = [line for line in lines if line]
+    lines = [line for line in lines if line and not PAGE_MARK.match(line)]
     tables = [Table(tuple(tuple(replace(c, text=form(c.text)) for c in row) for row in t.rows), form(t.title))
               for t in tables]
     header = [line for line in lines if line.count("|") >= 2]
@@ -275,12 +280,22 @@ def _plan(plan: Sequence[str], words: LayoutWords, rule: RoleRule, warnings: lis
         elif line.kind == "text" and current is not None and not current.labels:
             if trailing_clause(current.joined(), words) is None:
                 current.more.append(line.raw)  # an item that runs on over several lines
+        elif line.kind == "text" and current is not None and _continues(current.labels[-1], line.raw):
+            current.labels[-1] += line.raw  # a unit line wrapped on the page: 「市住房和城乡建设」「局、各乡镇」
     drafts = [_draft(item, words, rule) for item in items]
     shape = " > ".join(_LEVELS[lv][0] for lv in (*([part_level] if part_level is not None else []), task_level))
     places = {d.source for d in drafts if d.units}
     where = "单位在" + "、".join(sorted(places)) if places else "未找到单位"
     _gaps(items, task_level, warnings)
     return sections, drafts, f"编号条目 {shape};{where}"
+
+
+def _continues(label: str, line: str) -> bool:
+    """Whether a line of running text under a labelled line is the rest of it, wrapped (a PDF's fixed width):
+    the label ends on a joiner, or the line is short and no sentence of its own (no 。 and no label of its own)."""
+    if re.search(r"[。::]", line) or len(line) > 40:
+        return False
+    return bool(_RUNS_ON.search(label)) or not re.search(r"[。;;]$", label)
 
 
 def _task_level(lines: Sequence[_Line], levels: Sequence[int], words: LayoutWords) -> int:

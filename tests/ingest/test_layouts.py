@@ -38,7 +38,7 @@ def shiwan() -> Notice:
 
 def test_every_fixture_says_it_is_made_up() -> None:
     files = sorted([*LAYOUTS.iterdir(), *(LAYOUTS.parent / "formats").iterdir()])
-    assert len(files) == 7
+    assert len(files) == 8
     for path in files:
         notice = parse_file(path)
         assert "测试样本" in notice.plan_title + notice.covering.title, path.name
@@ -326,6 +326,28 @@ def test_a_table_pasted_one_cell_a_line_is_named_not_guessed() -> None:
         parse_notice(text, doc_id="x")
     notice = parse_notice("测试方案\n一、部分\n1.做好甲工作。\n序号\n重点工作\n牵头单位\n区甲局\n", doc_id="x")
     assert any("拆成一格一行的表格" in w for w in notice.info.warnings)
+
+
+def test_text_copied_out_of_a_pdf_with_page_numbers_and_wrapped_lines() -> None:
+    """Every line broken at a fixed width, page numbers (「— 1 —」「- 2 -」「第3页 共4页」) between lines, a unit
+    line wrapped inside a unit's name: the page numbers are dropped, wrapped lines run on, every unit is whole."""
+    notice = parse_file(LAYOUTS.parent / "formats" / "lanxi_2025_pdf_text.txt")
+    assert notice.covering.title.endswith("关于印发兰溪市2025年重点工作任务分解方案的通知")  # wrapped title
+    assert notice.covering.addressees == ("各乡镇人民政府", "街道办事处", "市政府各部门")
+    assert notice.meta.doc_number == "兰政办发〔2025〕8号"
+    assert notice.plan_title == "兰溪市2025年重点工作任务分解方案"  # not 「— 1 —兰溪市…」
+    assert [s.task_numbers for s in notice.sections] == [(1, 2, 3), (4, 5)]
+    assert notice.task(2).body == "争取专项债券额度20亿元,重点投向城市更新和产业园区。"  # a page number inside it
+    assert notice.task(3).body == "举办促消费活动50场以上,社会消费品零售总额增长6%。"
+    assert _units(notice) == {
+        1: (("市发展和改革局",), ("市财政局", "市自然资源和规划局")),  # the unit line wraps after 「、」
+        2: (("市财政局",), ("市发展和改革局",)),
+        3: (("市商务局",), ()),
+        4: (("市教育局",), ("市住房和城乡建设局", "各乡镇(街道)")),  # …and inside a name
+        5: (("市民政局",), ()),
+    }
+    assert (notice.task(1).deadline, notice.task(4).deadline) == ("2025年12月底", "2025年8月底")
+    assert not notice.info.warnings
 
 
 def test_letterhead_and_document_number_above_the_title() -> None:
