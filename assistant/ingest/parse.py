@@ -8,6 +8,7 @@ from a trailing bracket, from label lines after the item, or from table columns 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -245,7 +246,10 @@ def _classify(line: str, words: LayoutWords) -> _Line:
 def _plan(plan: Sequence[str], words: LayoutWords, rule: RoleRule, warnings: list[str],
           plan_title: str) -> tuple[list[tuple[str, str]], list[_Draft], str]:
     """Parts (numeral, title) and task drafts from the lines of the plan; the layout as the report names it."""
-    lines = [_classify(line, words) for line in plan]
+    seen = Counter(plan)
+    # a running header or footer (the plan's title, the issuer) repeated on every page of a PDF is no text of a task
+    lines = [_classify(line, words) for line in plan
+             if not (line == plan_title or (seen[line] >= 3 and label_line(line, words) is None and not _level(line)))]
     levels = sorted({line.level for line in lines if line.kind == "num"})
     if not levels:
         return [], [], ""
@@ -293,7 +297,7 @@ def _plan(plan: Sequence[str], words: LayoutWords, rule: RoleRule, warnings: lis
 def _continues(label: str, line: str) -> bool:
     """Whether a line of running text under a labelled line is the rest of it, wrapped (a PDF's fixed width):
     the label ends on a joiner, or the line is short and no sentence of its own (no 。 and no label of its own)."""
-    if re.search(r"[。::]", line) or len(line) > 40:
+    if re.search(r"[。::]", line) or len(line) > 40 or re.search(r"(方案|通知|文件|意见)$", line):
         return False
     return bool(_RUNS_ON.search(label)) or not re.search(r"[。;;]$", label)
 

@@ -329,8 +329,9 @@ def test_a_table_pasted_one_cell_a_line_is_named_not_guessed() -> None:
 
 
 def test_text_copied_out_of_a_pdf_with_page_numbers_and_wrapped_lines() -> None:
-    """Every line broken at a fixed width, page numbers (「— 1 —」「- 2 -」「第3页 共4页」) between lines, a unit
-    line wrapped inside a unit's name: the page numbers are dropped, wrapped lines run on, every unit is whole."""
+    """Every line broken at a fixed width, page numbers (「— 1 —」「- 2 -」「第3页 共4页」) and the plan's title as a
+    running header between lines, a unit line wrapped inside a unit's name: the page furniture is dropped, wrapped
+    lines run on, every unit is whole."""
     notice = parse_file(LAYOUTS.parent / "formats" / "lanxi_2025_pdf_text.txt")
     assert notice.covering.title.endswith("关于印发兰溪市2025年重点工作任务分解方案的通知")  # wrapped title
     assert notice.covering.addressees == ("各乡镇人民政府", "街道办事处", "市政府各部门")
