@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CorpusError
-from .tables import Cell, Table
+from .tables import Cell, Table, grid
 
 SUFFIXES = (".txt", ".docx", ".xlsx", ".xls", ".pdf", ".html", ".htm")
 # old binary or office formats without a well-kept offline reader: what to save them as
@@ -49,7 +49,7 @@ def read_document(path: Path) -> Document:
     suffix = path.suffix.lower()
     try:
         if suffix == ".txt":
-            return Document(_decode(path.read_bytes(), path))
+            return text_tables(_decode(path.read_bytes(), path))
         if suffix == ".docx":
             return _docx(path)
         if suffix == ".xlsx":
@@ -286,6 +286,41 @@ def _html(page: str) -> Document:
     lines = [line.strip() for line in reader.lines if line.strip()]
     start = next((i for i, line in enumerate(lines) if reader.title and line == reader.title), 0)
     return Document("\n".join(lines[start:]), tuple(reader.tables))
+
+
+# a row of a table pasted as text: cells split by tabs (copied out of Word or Excel) or by | (Markdown)
+_TAB_ROW = re.compile(r"^[^\t]*(\t[^\t]*){2,}$")
+_MD_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?$")
+
+
+def text_tables(text: str) -> Document:
+    """Plain text with the tables pasted into it taken out as tables: two or more rows in a row of three or more
+    tab-separated cells, or a Markdown table (its |---| rule under the header). The line above is its title."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    kept: list[str] = []
+    tables: list[Table] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        markdown = i + 1 < len(lines) and "|" in lines[i] and bool(_MD_RULE.match(lines[i + 1].strip()))
+        if markdown:
+            j = i + 2
+            while j < len(lines) and lines[j].strip().count("|") >= 2:
+                j += 1
+            rows = [lines[i], *lines[i + 2:j]]
+            cells = [[c.strip() for c in row.strip().strip("|").split("|")] for row in rows]
+        else:
+            while j < len(lines) and _TAB_ROW.match(lines[j].rstrip("\n")):
+                j += 1
+            cells = [[c.strip() for c in row.split("\t")] for row in lines[i:j]]
+        if j - i >= 2:
+            title = next((line.strip() for line in reversed(kept) if line.strip()), "")
+            tables.append(Table(grid(cells).rows, title))
+            i = j
+        else:
+            kept.append(lines[i])
+            i += 1
+    return Document("\n".join(kept), tuple(tables))
 
 
 _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef,;:!?()%“”‘’、《》【】"

@@ -351,6 +351,31 @@ def test_text_copied_out_of_a_pdf_with_page_numbers_and_wrapped_lines() -> None:
     assert not notice.info.warnings
 
 
+_PASTED_HEAD = ("【测试样本,非真实文件】梅溪县人民政府办公室关于印发梅溪县2024年重点工作任务分工的通知\n"
+                "各乡镇人民政府,县直各部门:\n现将分工印发给你们。\n梅溪县人民政府办公室\n2024年3月1日\n"
+                "梅溪县2024年重点工作任务分工\n")
+
+
+@pytest.mark.parametrize("table", [
+    # copied out of Word or Excel: cells split by tabs, an empty cell kept
+    "序号\t重点任务\t牵头单位\t配合单位\t完成时限\n1\t新建农村公路50公里\t县交通运输局\t各乡镇\t2024年12月\n"
+    "2\t新增城镇就业3000人\t县人社局\t县财政局、各乡镇\t2024年12月\n3\t创建省级卫生乡镇2个\t县卫健局\t\t2024年10月\n",
+    # a Markdown table (a converter's output)
+    "| 序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限 |\n|---|---|---|---|---|\n"
+    "| 1 | 新建农村公路50公里 | 县交通运输局 | 各乡镇 | 2024年12月 |\n"
+    "| 2 | 新增城镇就业3000人 | 县人社局 | 县财政局、各乡镇 | 2024年12月 |\n| 3 | 创建省级卫生乡镇2个 | 县卫健局 |  | 2024年10月 |\n",
+])
+def test_a_table_pasted_into_a_text_file_is_read_as_a_table(tmp_path: Path, table: str) -> None:
+    path = tmp_path / "meixi_2024_pasted.txt"
+    path.write_text(_PASTED_HEAD + table, encoding="utf-8")
+    notice = parse_file(path)
+    assert notice.plan_title == "梅溪县2024年重点工作任务分工"
+    assert [t.body for t in notice.tasks] == ["新建农村公路50公里", "新增城镇就业3000人", "创建省级卫生乡镇2个"]
+    assert _units(notice) == {1: (("县交通运输局",), ("各乡镇",)), 2: (("县人社局",), ("县财政局", "各乡镇")),
+                              3: (("县卫健局",), ())}
+    assert notice.task(3).deadline == "2024年10月" and notice.structured and not notice.info.warnings
+
+
 def test_letterhead_and_document_number_above_the_title() -> None:
     text = ("某某县人民政府文件\n某政发〔2023〕2号\n某某县人民政府关于印发重点工作分工方案的通知\n各乡镇:\n现印发给你们。\n"
             "某某县人民政府\n2023年3月1日\n某某县2023年重点工作分工方案\n一、目标\n1.甲工作。\n牵头单位:县甲局\n")
