@@ -29,6 +29,8 @@ _LEVELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("(1)", re.compile(r"^[((](\d{1,3})[))]\s*(\S.*)$")),
     ("①", re.compile(r"^([①-⑳])\s*(\S.*)$")),
 )
+# a part headed 「第一部分 经济发展」「第二章 民生保障」: the 一、 level
+_PART = re.compile(rf"^第([{_CN}]+)(?:部分|章|篇)[、.．::\s]*(\S.*)$")
 # a line break ends a sentence too: a heading 「(一)粮食稳产」 above its paragraph is a sentence of its own
 _SENTENCE = re.compile(r"[^。;;!!??\n]+[。;;!!??]?")
 _BARE_LABEL = re.compile(r"^[^,,。;;]{1,12}[::]$")
@@ -99,6 +101,8 @@ class _Draft:
 
 def _level(line: str) -> tuple[int, str, str, str] | None:
     """(level, numeral, text after it, the whole line) of a numbered line, or None."""
+    if m := _PART.match(line):
+        return 0, m.group(1), m.group(2), line
     for i, (_, pattern) in enumerate(_LEVELS):
         if m := pattern.match(line):
             return i, m.group(1), m.group(2), line

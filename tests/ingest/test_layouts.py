@@ -376,6 +376,26 @@ def test_a_table_pasted_into_a_text_file_is_read_as_a_table(tmp_path: Path, tabl
     assert notice.task(3).deadline == "2024年10月" and notice.structured and not notice.info.warnings
 
 
+@pytest.mark.parametrize(("part", "item"), [
+    ("{n}、", "{i}、"), ("{n}、", "{c}"), ("{n}、", "({i})"), ("第{n}部分 ", "{i}."), ("第{n}章 ", "{i}、")])
+def test_the_usual_ways_of_numbering_parts_and_tasks(part: str, item: str) -> None:
+    """一、 or 「第一部分」 over 1. / 1、 / ① / (1): the same two parts and three tasks."""
+    def line(n: int, text: str) -> str:
+        return item.format(i=n, c="①②③"[n - 1]) + text
+
+    text = "\n".join([
+        "【测试样本,非真实文件】柳塘区人民政府关于印发柳塘区2024年重点工作任务分解方案的通知", "各街道,区直各部门:",
+        "现将方案印发给你们。", "柳塘区人民政府", "2024年3月1日", "柳塘区2024年重点工作任务分解方案",
+        part.format(n="一") + "经济发展", line(1, "地区生产总值增长6%。(区发改局牵头,区统计局配合)"),
+        line(2, "新增规上企业20家。(区工信局牵头)"), part.format(n="二") + "民生保障",
+        line(3, "新增城镇就业5000人。(区人社局牵头,各街道配合)")])
+    notice = parse_notice(text, "liutang_2024")
+    assert notice.plan_title == "柳塘区2024年重点工作任务分解方案"
+    assert [(s.title, s.task_numbers) for s in notice.sections] == [("经济发展", (1, 2)), ("民生保障", (3,))]
+    assert _units(notice) == {1: (("区发改局",), ("区统计局",)), 2: (("区工信局",), ()),
+                              3: (("区人社局",), ("各街道",))}
+
+
 def test_letterhead_and_document_number_above_the_title() -> None:
     text = ("某某县人民政府文件\n某政发〔2023〕2号\n某某县人民政府关于印发重点工作分工方案的通知\n各乡镇:\n现印发给你们。\n"
             "某某县人民政府\n2023年3月1日\n某某县2023年重点工作分工方案\n一、目标\n1.甲工作。\n牵头单位:县甲局\n")
