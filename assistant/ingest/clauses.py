@@ -13,7 +13,8 @@ from .words import LayoutWords, RoleRule, Slot
 
 _OPEN = "((【["
 _CLOSE = "))】]"
-_NAME_SPLIT = re.compile(r"[、,,/\s]+")
+# what separates units, except inside brackets: 「各县(市、区)政府」 is one name
+_NAME_SPLIT = re.compile(r"[、,,/\s]+(?![^()]*\))")
 _BAD_NAME = re.compile(r"[。!?!?::“”\"]")
 # unit names people write end like these; a clause without brackets must consist of such names
 _UNIT_END = re.compile(

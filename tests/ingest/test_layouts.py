@@ -396,6 +396,27 @@ def test_the_usual_ways_of_numbering_parts_and_tasks(part: str, item: str) -> No
                               3: (("区人社局",), ("各街道",))}
 
 
+def test_unit_lines_of_a_city_plan() -> None:
+    """Units split by spaces, two labels on one line, a leader beside the units, and 「各县(市、区)政府」: the 、
+    inside its brackets does not split it."""
+    text = "\n".join([
+        "【测试样本,非真实文件】兰川市人民政府办公室关于印发兰川市2024年重点工作任务分解方案的通知",
+        "各县(市、区)人民政府,市政府各部门:", "现将方案印发给你们。", "兰川市人民政府办公室", "2024年3月1日",
+        "兰川市2024年重点工作任务分解方案", "一、经济发展",
+        "1.地区生产总值增长6%。", "责任单位:市发改委 市财政局 市统计局",
+        "2.新增规上企业20家。", "牵头单位:市工信局;配合单位:各县(市、区)政府、市财政局",
+        "3.新增城镇就业5000人。", "牵头领导:王某某  责任单位:市人社局、各县(市、区)人民政府",
+        "4.建设保障性住房1000套。", "责任单位:市住建局(牵头),各县(市、区)政府,市自然资源和规划局"])
+    notice = parse_notice(text, "lanchuan_2024")
+    assert _units(notice) == {
+        1: (("市发改委", "市财政局", "市统计局"), ()),
+        2: (("市工信局",), ("各县(市、区)政府", "市财政局")),
+        3: (("市人社局", "各县(市、区)人民政府"), ()),
+        4: (("市住建局",), ("各县(市、区)政府", "市自然资源和规划局")),
+    }
+    assert notice.task(3).leader == "王某某"
+
+
 def test_letterhead_and_document_number_above_the_title() -> None:
     text = ("某某县人民政府文件\n某政发〔2023〕2号\n某某县人民政府关于印发重点工作分工方案的通知\n各乡镇:\n现印发给你们。\n"
             "某某县人民政府\n2023年3月1日\n某某县2023年重点工作分工方案\n一、目标\n1.甲工作。\n牵头单位:县甲局\n")
