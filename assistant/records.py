@@ -170,6 +170,8 @@ class ParseInfo:
     role_rule: str = ""  # the covering notice's rule for 责任单位, when it states one
     warnings: tuple[str, ...] = ()
     corrections: str = ""  # the file of corrections applied, when there is one
+    # names of one unit written two ways in the notice, read as one: (the name kept, (the other names …))
+    unified: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from .identity import derive_identity
 from .knowledge import Knowledge, load_knowledge, merge
 from .parse import parse_notice, parse_plain
 from .read import SUFFIXES, read_document
+from .units import unify_names
 
 _ATTACHED_TABLE = re.compile(r"附件\s*\d*\s*[::.、]?\s*(\S{0,40}?(?:表|清单))")
 
@@ -38,7 +39,7 @@ def parse_file(path: Path) -> Notice:
             warnings.append(f"文中提到附件「{attachment.group(1)}」,但文件里没有它的任务:请把附件(.docx/.xlsx)一并加入")
         if warnings:
             notice = replace(notice, info=replace(notice.info, warnings=(*notice.info.warnings, *warnings)))
-    return apply_corrections(replace(notice, identity=derive_identity(notice)), corrections)
+    return unify_names(apply_corrections(replace(notice, identity=derive_identity(notice)), corrections))
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:

@@ -40,6 +40,9 @@ PAGE_MARK = re.compile(r"^(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,
                        r"\d{1,4}\s*/\s*\d{1,4})$")
 # a labelled line that goes on to the next line: it ends on a joiner, or the next line is no sentence of its own
 _RUNS_ON = re.compile(r"[、,,((]$")
+# a line that stands on its own, never the wrapped rest of a unit line: a sentence, a title (…方案), a 版记 line
+# (「××办公室　　2025年2月18日印发」: a date, 印发, or a gap of spaces between two fields)
+_OWN_LINE = re.compile(r"[。::]|(方案|通知|文件|意见|印发)$|\d{4}年\d{1,2}月\d{1,2}日|\S[\s\u3000]{2,}\S")
 
 
 def numeral_value(numeral: str) -> int:
@@ -301,7 +304,7 @@ def _plan(plan: Sequence[str], words: LayoutWords, rule: RoleRule, warnings: lis
 def _continues(label: str, line: str) -> bool:
     """Whether a line of running text under a labelled line is the rest of it, wrapped (a PDF's fixed width):
     the label ends on a joiner, or the line is short and no sentence of its own (no 。 and no label of its own)."""
-    if re.search(r"[。::]", line) or len(line) > 40 or re.search(r"(方案|通知|文件|意见)$", line):
+    if len(line) > 40 or _OWN_LINE.search(line.strip()):
         return False
     return bool(_RUNS_ON.search(label)) or not re.search(r"[。;;]$", label)
 

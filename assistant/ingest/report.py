@@ -36,5 +36,8 @@ def parse_report(notice: Notice, file_name: str = "") -> str:
         lines.append(f"  责任单位的读法:{RULES.get(info.role_rule, info.role_rule)}")
     if info.corrections:
         lines.append(f"  已应用更正文件:{info.corrections}")
+    if info.unified:
+        lines.append("  同一单位的不同写法,按一个单位统计:"
+                     + ";".join(" = ".join((kept, *others)) for kept, others in info.unified))
     lines += [f"  提示:{w}" for w in info.warnings]
     return "\n".join(lines)

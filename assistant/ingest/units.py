@@ -6,7 +6,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -14,7 +14,7 @@ from typing import Literal
 import jieba
 
 from ..errors import CorpusError
-from ..records import Notice, Ref, Role, RoleFilter
+from ..records import Notice, Ref, Role, RoleFilter, TaskUnit
 from .knowledge import Knowledge
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,50 @@ def derived_aliases(name: str, places: Sequence[str] = (), rules: NameRules | No
             aliases.add(rest)
     aliases.discard(name)
     return aliases
+
+
+def unify_names(notice: Notice, rules: NameRules | None = None) -> Notice:
+    """The notice with each of its units called by one name.
+
+    A notice that writes 市住建局 in one task and 市住房和城乡建设局 in another means one unit. Two names of the same
+    level and kind that are forms of each other by the general rules (`derived_aliases`) become the name used more
+    often (on a tie, the one used first); `ParseInfo.unified` records what was merged, for the parse report. Names
+    of different levels (市住建局, 县住建局) or a name and its bare form (住建局) are left apart.
+    """
+    rules = rules or name_rules()
+    uses: dict[str, int] = {}
+    for task in notice.tasks:
+        for unit in task.units:
+            uses[unit.name] = uses.get(unit.name, 0) + 1
+    order = {name: i for i, name in enumerate(uses)}
+    ranked = sorted(uses, key=lambda n: (-uses[n], order[n]))
+    aliases = {name: derived_aliases(name, rules=rules) for name in ranked}
+    kept_as: dict[str, str] = {}
+    merged: list[tuple[str, tuple[str, ...]]] = []
+    for i, name in enumerate(ranked):
+        if name in kept_as:
+            continue
+        kept_as[name] = name
+        same = [other for other in ranked[i + 1 :]
+                if other not in kept_as and unit_kind(other) == unit_kind(name)
+                and level_prefix(other, rules) == level_prefix(name, rules)
+                and (other in aliases[name] or name in aliases[other])]
+        kept_as |= dict.fromkeys(same, name)
+        if same:
+            merged.append((name, tuple(sorted(same, key=order.__getitem__))))
+    if not merged:
+        return notice
+    tasks = []
+    for task in notice.tasks:
+        if all(kept_as[u.name] == u.name for u in task.units):
+            tasks.append(task)
+            continue
+        roles: dict[str, Role] = {}
+        for unit in task.units:  # a unit named twice in one task keeps its first place and role
+            roles.setdefault(kept_as[unit.name], unit.role)
+        tasks.append(replace(task, units=tuple(TaskUnit(name, role) for name, role in roles.items())))
+    merged.sort(key=lambda m: order[m[0]])
+    return replace(notice, tasks=tuple(tasks), info=replace(notice.info, unified=tuple(merged)))
 
 
 class UnitDirectory:

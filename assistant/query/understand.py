@@ -75,6 +75,8 @@ def field_asked(q: str) -> str:
     return next((field for field, pattern in _FIELD_ASKS.items() if pattern.search(q)), "")
 _AND = re.compile(rf"共同|一起|都(?:要|需要|得)?(有|在|参与|负责|{_LEAD.pattern}|{_ASSIST.pattern})|联合|同时|都有份|合作|均")
 _OR = re.compile(r"或者|或是|或")
+# what a part of the plan is called after 这/那 (「这部分」「那一大部分」「那个板块」「这一大块」)
+_PART_NOUN = r"(?:大?部分|大?板块|大块|大项)"
 _NOT = re.compile(r"不|没|未|除了|除去|排除|以外|之外")
 _SUPERLATIVE = re.compile(r"最多|最少|第[一二三四五六七八九十\d]+多|最忙|排名|排序|排个序|更多|谁.{0,6}多(?!少)|"
                           r"哪个.{0,8}更?多(?!少)|比(?!例|重|率).{0,12}多(?!少)")
@@ -338,9 +340,9 @@ class Planner:
         if label.startswith("task"):
             return self._task_plan(base, spans, turns, label)
         if (previous is not None and previous.sections and not self._sections(spans) and not units
-                and re.search(r"(这|该|此|上述)(个|一)?(部分|板块)", q)):
+                and re.search(rf"(这|该|此|上述)(个|一)?{_PART_NOUN}", q)):
             label = "section_count" if re.search(r"几|多少", q) else "section_list"  # 「这部分有几项?」
-        if label == "topic" and re.search(r"(那|这|哪)(个|一)?(部分|板块)", q) and not units:
+        if label == "topic" and re.search(rf"(那|这|哪)(个|一)?{_PART_NOUN}", q) and not units:
             label = "section_count" if re.search(r"几|多少", q) else "section_list"
         if units and not self._sections(spans) and (label.startswith("section")
                                                     or (label == "topic" and not _RELATION.search(q))):

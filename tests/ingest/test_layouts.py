@@ -191,7 +191,7 @@ def test_xlsx_task_table() -> None:
     assert [(s.title, s.task_numbers) for s in notice.sections] == [("产业发展", (1, 2)), ("城市建设", (3, 4))]
     assert _units(notice) == {
         1: (("区工信局",), ("区发改局", "区科技局")),  # one unit a line in the cell
-        2: (("区发展和改革局",), ("区财政局", "区自然资源局")),
+        2: (("区发改局",), ("区财政局", "区自然资源局")),  # written 区发展和改革局 here: one unit, its first name
         3: (("区住建局",), ("各街道",)),
         4: (("区交通运输局",), ()),
     }
@@ -330,8 +330,9 @@ def test_a_table_pasted_one_cell_a_line_is_named_not_guessed() -> None:
 
 def test_text_copied_out_of_a_pdf_with_page_numbers_and_wrapped_lines() -> None:
     """Every line broken at a fixed width, page numbers (「— 1 —」「- 2 -」「第3页 共4页」) and the plan's title as a
-    running header between lines, a unit line wrapped inside a unit's name: the page furniture is dropped, wrapped
-    lines run on, every unit is whole."""
+    running header between lines, a unit line wrapped inside a unit's name, a 版记 (抄送, 「××办公室　　2025年2月10日
+    印发」) after the last task: the page furniture is dropped, wrapped lines run on, every unit is whole, and the
+    版记 is no part of the last task's units."""
     notice = parse_file(LAYOUTS.parent / "formats" / "lanxi_2025_pdf_text.txt")
     assert notice.covering.title.endswith("关于印发兰溪市2025年重点工作任务分解方案的通知")  # wrapped title
     assert notice.covering.addressees == ("各乡镇人民政府", "街道办事处", "市政府各部门")

@@ -92,6 +92,8 @@ def test_every_name_is_one_jieba_token(directory: UnitDirectory) -> None:
     ("区应急管理局(安委办)", {"区应急管理局", "应急管理局", "安委办", "区安委办", "应急局"}),
     ("高新园(邹塘镇)", {"高新园", "邹塘镇"}),
     ("市发展改革委", {"发改委", "市发改委", "发展和改革委员会"}),
+    ("市数据资源管理局", {"市数据局", "数据局"}),
+    ("市数据局", {"市数据资源管理局", "市政务服务和数据管理局"}),  # a short name two full names share
 ])
 def test_general_name_rules(name: str, expected: set[str]) -> None:
     from assistant.ingest.units import derived_aliases
@@ -121,3 +123,38 @@ def test_units_of_fixtures_are_found_by_their_other_names() -> None:
     # so which notice is meant is the question side's to settle (place and year routing)
     assert [u.name for u in directory.find("县人社局呢")] == ["县人力资源和社会保障局"]
     assert [u.name for u in directory.find("安委办负责什么")] == ["区应急管理局(安委办)"]
+
+
+_TWO_WAYS = "\n".join([
+    "【测试样本,非真实文件】岭川市人民政府办公室关于印发岭川市2025年重点工作任务分解方案的通知", "市政府各部门:",
+    "现将方案印发给你们。", "岭川市人民政府办公室", "2025年2月1日", "岭川市2025年重点工作任务分解方案", "一、城市建设",
+    "1.改造老旧小区30个。(牵头单位:市住建局;配合单位:市发改委)",
+    "2.新增停车泊位2000个。(牵头单位:市住房和城乡建设局;配合单位:市城管局、县住建局)",
+    "3.建成口袋公园10个。(牵头单位:市城市管理局;配合单位:市住建局、市发展和改革委员会)",
+    "4.推进城市更新项目。(牵头单位:市住建局、市住房和城乡建设局;配合单位:住建局)",
+])
+
+
+def test_one_unit_written_two_ways_in_a_notice_is_one_unit(tmp_path) -> None:
+    """A notice that writes 市住建局 in one task and 市住房和城乡建设局 in another means one unit: it is listed,
+    counted and ranked once, under the name the notice uses more often (the first used on a tie), and the parse
+    report says what was merged. Another level's unit (县住建局) and a bare name (住建局) stay apart."""
+    from assistant.ingest.corpus import parse_file
+    from assistant.ingest.report import parse_report
+
+    path = tmp_path / "lingchuan_2025.txt"
+    path.write_text(_TWO_WAYS, encoding="utf-8")
+    notice = parse_file(path)
+    units = {t.number: (t.leads, t.assists) for t in notice.tasks}
+    assert units == {
+        1: (("市住建局",), ("市发改委",)),
+        2: (("市住建局",), ("市城管局", "县住建局")),
+        3: (("市城管局",), ("市住建局", "市发改委")),
+        4: (("市住建局",), ("住建局",)),  # named twice in one task: once
+    }
+    assert notice.info.unified == (("市住建局", ("市住房和城乡建设局",)), ("市发改委", ("市发展和改革委员会",)),
+                                   ("市城管局", ("市城市管理局",)))
+    assert "按一个单位统计:市住建局 = 市住房和城乡建设局;市发改委 = 市发展和改革委员会" in parse_report(notice)
+    directory = UnitDirectory([notice])
+    assert directory.resolve("市住房和城乡建设局").name == "市住建局"  # either name finds all its tasks
+    assert [r.number for r in directory.tasks("市住建局")[0]] == [1, 2, 4]
