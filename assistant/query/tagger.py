@@ -271,7 +271,8 @@ class Tagger:
 
 
 _STRONG_SUFFIX = re.compile(r"(?:局|管委会|委员会|办公室|分局|大队)$")
-_NOT_A_NAME = re.compile(r"哪|什么|谁|怎|啥|几|多少|负责|主办|协办|牵头|的|了|是|有|和|与|在")
+# words no unit's name holds: question words, role verbs, and the pronouns and requests of a sentence (「帮我把跟我们局」)
+_NOT_A_NAME = re.compile(r"哪|什么|谁|怎|啥|几|多少|负责|主办|协办|牵头|的|了|是|有|和|与|在|我|你|他|她|它|们|把|帮|请|跟")
 
 
 def _looks_like_unit(word: str) -> bool:

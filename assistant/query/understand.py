@@ -108,6 +108,8 @@ _EACH_DOC = re.compile(r"各地|各区县?|各[个份]?(地方|通知|方案|文
 _CONTAINER = re.compile(r"(这几份|这份|各地的?|几份|所有|每份|各份?)(通知|方案|文件|分解表)(里面|里|中|当中)[,,]?")
 _RELATION = re.compile(r"有关|相关|涉及|关于|方面|里哪些|中哪些|里面哪些|里有哪些|中有哪些|跟.{1,12}有关")
 _EACH = re.compile(r"^(.{2,30}?)分别(.*)$")
+# 「跟我们局有关的」「和Ｕ相关的」: related to the unit asked about itself, which is no topic
+_SELF_RELATION = re.compile(r"(?:跟|和|与|同)(?:我们|咱们|我|本|这个|该|他们|它)?(?:Ｕ|单位|局|部门|委|办)(?:有关|相关)")
 _RELATION_WORDS = re.compile(r"有关|相关|涉及|关于|方面|哪些事|什么事|哪些|有什么|都算|也算")
 _ASKS = re.compile(r"谁|哪个|哪些|哪家|多少|几|什么|是否|有没有|吗|部分")
 _MAX_RUN = 30  # the longest run of tasks read from 「任务N到任务M」
@@ -147,12 +149,14 @@ _FILLER = re.compile(
     r"\d{4}年|方案里|方案中|[\W_\d]|请问|哪些|哪个|什么|多少|怎么|如何|是否|有没有|能不能|可以|可不可以|负责|牵头|主办|协办|参与|配合|协助|承担|任务|工作|"
     r"一共|总共|共有|几项|几个|几|项|呢|吗|吧|啊|的|了|是|有|都|和|与|及|那|么|其中|这些|它们|它|这|还|部分|单位|部门|谁|由|要|做|在|今年|全年|"
     r"[ＵＴＮＳＹＰＤ]|相关|有关|涉及|关于|方面|里面|当中|之中|里|中|跟|同|一起|共同|但|不|没|或者|或|以外|除了|自己|具体|分别|啥|哪几条|哪几|帮我|看看|查|我们|我是|局|"
-    r"全部|所有|列出来|列出|列一下|列举|罗列|不管|不论|无论|还是|别的|其他|其它|另外"
+    r"全部|所有|列出来|列出|列一下|列举|罗列|不管|不论|无论|还是|别的|其他|其它|另外|作为|身份"
 )
 
 
 _NOT_LEAD = re.compile(rf"(不是|并非|非|不|没有?)(由其|自己)?({_LEAD.pattern})")
 _NOT_ASSIST = re.compile(rf"(不是|并非|非|不|没有?)({_ASSIST.pattern})")
+# what a question about the tasks without assisting units says (没有协办, 无配合, 只有主办, 不需要配合, 仅由…)
+_ONLY_LEADS = re.compile(r"没|无|不|只|单独|仅")
 _NEGATED = re.compile(r"(?<!有)没有|不是|只有|只列|单独|无")  # 「没有协办单位的任务」 asks about the notice, not the last answer
 
 
@@ -300,7 +304,8 @@ class Planner:
                 any(s.kind in ("task", "ordinal", "last") for s in spans) or (turns and turns[-1].refs and DEICTIC.search(q))):
             # 「区房产局在这项里是什么角色?」「…在任务55里是主办还是协办?」: the unit's role in that task
             return replace(self._task_plan(base, spans, turns, "task_unit_role"), units=units)
-        if (previous is not None and previous.op is Op.LIST and not units and not content(q) and label != "plan_lead_only"
+        if (previous is not None and previous.op is Op.LIST and not units and not content(q)
+                and (label != "plan_lead_only" or not _ONLY_LEADS.search(q))
                 and not any(s.kind in ("task", "ordinal", "last") for s in spans)
                 # 「它们的协办单位呢」「另外那项是谁协办的?」 ask who, of those tasks
                 and not ((PLURAL.search(q) or OTHER.search(q)) and _WHO_ASK.search(q))
@@ -506,8 +511,9 @@ class Planner:
         first_out = min((s.start for s in spans if s.kind == "unit" and s.value in exclude), default=len(q))
         role = role_of(q[:first_out])
         topic = ""
-        if _RELATION.search(q):
-            words = _RELATION_WORDS.sub(" ", template(q, spans))
+        templated_q = _SELF_RELATION.sub("", template(q, spans))
+        if _RELATION.search(templated_q):
+            words = _RELATION_WORDS.sub(" ", templated_q)
             rest = content(words)
             topic = rest if _has_content(words) and not self._names_a_notice(rest) else ""
         reading = base.reading

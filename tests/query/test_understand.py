@@ -57,6 +57,16 @@ def test_a_unit_list(planner: Planner, question: str, units: tuple[str, ...]) ->
     check(planner.plan(question), Op.LIST, units=units, combine=Combine.EACH, exclude=())
 
 
+@pytest.mark.parametrize("question", [
+    "我在区商务局上班,麻烦帮我把跟我们局有关的任务都找出来,我好对一下台账",
+    "帮我查查和区商务局相关的任务",
+])
+def test_related_to_the_unit_itself_is_no_topic(planner: Planner, question: str) -> None:
+    """「跟我们局有关的」 is the unit's own list; the rest of a story told around it (上班, 对台账) is no topic, and
+    「帮我把跟我们局」 is no unknown unit."""
+    check(planner.plan(question), Op.LIST, units=("区商务局",), topic="", role=None)
+
+
 ROLES = [
     ("区商务局牵头哪些工作", Role.LEAD),
     ("区商务局主办的任务", Role.LEAD),
@@ -365,6 +375,8 @@ FOLLOW_UPS = [
     ("这些当中一共几项", LIST_TURN, Op.LIST, {"units": ("区商务局",), "count": True}),
     ("其中外贸进出口的目标是什么", LIST_TURN, Op.FACT, {"tasks": (2, 3, 5, 7, 9)}),
     ("这个单位协办了哪些", LIST_TURN, Op.LIST, {"units": ("区商务局",), "role": Role.ASSIST}),
+    # a list of one task shown: 「它作为协办单位」 is still the unit (a task is no 协办单位)
+    ("那它作为协办单位的呢", Turn(LIST_TURN.plan, SHOWN[:1]), Op.LIST, {"units": ("区商务局",), "role": Role.ASSIST}),
 ]
 
 
