@@ -337,6 +337,11 @@ class Assistant:
         if not notices:
             most = max(len(n.sections) for n in self.notices)
             return self._refuse(replace(plan, reason="no_section", subject=str(most)))
+        if plan.group:
+            # 「乡村振兴那一块」: the tasks under that heading within the part, in each notice that has it
+            held = [n for n in notices if any(t.group == plan.group for t in n.tasks)]
+            return self._finish(_join([self.compose.group(n, plan.sections[0], plan.group) for n in held]),
+                                Route.SECTION)
         if plan.field == "title":
             return self._finish(_join([self.compose.section_titles(n, plan.sections) for n in notices], "\n"),
                                 Route.SECTION)

@@ -130,6 +130,9 @@ class Task:
     # where the notice prints it when its numbering restarts in each part (「第二部分第3项」); "" when `number` is
     # the number printed
     printed_at: str = ""
+    # the heading of the group the task is under, between its part and itself (「(六)全面推进乡村振兴」 ->
+    # 全面推进乡村振兴), for layouts 一、 > (一) > 1.; "" when the notice has no such level
+    group: str = ""
 
     @property
     def ref(self) -> Ref:

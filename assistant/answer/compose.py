@@ -218,6 +218,15 @@ class Composer:
         body = join("\n", [head, *self.task_lines([notice.task(k) for k in s.task_numbers])])
         return Composed(self.header(notice)) + body + Composed("", part_titles=(s.title,))
 
+    def group(self, notice: Notice, number: int, heading: str) -> Composed:
+        """The tasks under one heading within a part (「(六)全面推进乡村振兴」), every one listed."""
+        s = notice.section_of(number)
+        tasks = [t for t in notice.tasks if t.section == number and t.group == heading]
+        head = (f"第{s.numeral}部分“{s.title}”中的“{heading}”共 {len(tasks)} 项任务"
+                f"(任务{tasks[0].number}–{tasks[-1].number}):")
+        body = join("\n", [head, *self.task_lines(tasks)])
+        return Composed(self.header(notice)) + body + Composed("", part_titles=(s.title,))
+
     def section_units(self, notice: Notice, numbers: Sequence[int], role: RoleFilter) -> Composed:
         """The units of parts: each unit that leads (and, unless only leading is asked, assists) a task of the part,
         with the tasks it has there, most first."""

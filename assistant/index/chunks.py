@@ -42,7 +42,7 @@ def chunks_of(notice: Notice) -> list[Chunk]:
                 id=f"{doc}:task:{task.number}",
                 doc_id=doc,
                 kind="task",
-                text=f"{title}\n{task.number}.{task.text}",
+                text="\n".join([title, *([task.group] if task.group else []), f"{task.number}.{task.text}"]),
                 task_number=task.number,
                 section=task.section,
             )

@@ -39,6 +39,8 @@ _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[::]?\s*")
 PAGE_MARK = re.compile(r"^(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*[,,/]?\s*共\s*\d{1,4}\s*页)?|"
                        r"\d{1,4}\s*/\s*\d{1,4})$")
 # a labelled line that goes on to the next line: it ends on a joiner, or the next line is no sentence of its own
+# where a group's heading ends when its line runs on into a sentence (「(一)稳住经济基本盘。围绕……」)
+_GROUP_HEAD = re.compile(r"[。;;::,,]")
 _RUNS_ON = re.compile(r"[、,,((]$")
 # a line that stands on its own, never the wrapped rest of a unit line: a sentence, a title (…方案), a 版记 line
 # (「××办公室　　2025年2月18日印发」: a date, 印发, or a gap of spaces between two fields)
@@ -76,6 +78,7 @@ class _Item:
     printed: int
     section: int
     head: str
+    group: str = ""
     more: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
 
@@ -100,6 +103,7 @@ class _Draft:
     leader: str
     deadline: str
     source: str
+    group: str = ""
 
 
 def _level(line: str) -> tuple[int, str, str, str] | None:
@@ -269,20 +273,21 @@ def _plan(plan: Sequence[str], words: LayoutWords, rule: RoleRule, warnings: lis
     sections: list[tuple[str, str]] = []
     items: list[_Item] = []
     current: _Item | None = None
+    group = ""  # the heading of a level between the parts and the tasks (「(一)扩大有效投资」)
     for line in lines:
         if line.kind == "num":
             if line.level == part_level:
                 sections.append((line.numeral, line.rest))
-                current = None
+                current, group = None, ""
             elif line.level == task_level:
                 if not sections:
                     sections.append((numeral_of(1), plan_title or "正文"))
-                current = _Item(numeral_value(line.numeral), len(sections), line.rest)
+                current = _Item(numeral_value(line.numeral), len(sections), line.rest, group)
                 items.append(current)
             elif line.level > task_level and current is not None and not current.labels:
                 current.more.append("\n" + line.raw)  # a sub-item 「(1)…」 stays inside its task
             elif line.level < task_level:
-                current = None
+                current, group = None, _GROUP_HEAD.split(line.rest, maxsplit=1)[0][:30]
         elif line.kind == "label":
             if current is not None:
                 current.labels.append(line.raw)
@@ -347,7 +352,7 @@ def _draft(item: _Item, words: LayoutWords, rule: RoleRule) -> _Draft:
             fields.add(more)
     full = text + "".join("\n" + line for line in item.labels)
     return _Draft(item.printed, item.section, full, body, resolve(fields.units, rule), "、".join(fields.leader),
-                  "、".join(fields.deadline), source)
+                  "、".join(fields.deadline), source, item.group)
 
 
 def _gaps(items: Sequence[_Item], level: int, warnings: list[str]) -> None:
@@ -403,7 +408,7 @@ def _number(drafts: Sequence[_Draft], doc_id: str, numerals: Sequence[str], warn
     return tuple(
         Task(doc_id=doc_id, number=(d.printed if as_printed and d.printed is not None else i), section=d.section,
              text=d.text, body=d.body, sentences=split_sentences(d.body), units=d.units, leader=d.leader,
-             deadline=d.deadline, printed_at=where(d))
+             deadline=d.deadline, printed_at=where(d), group=d.group)
         for i, d in enumerate(drafts, start=1)
     )
 

@@ -65,6 +65,7 @@ class Plan:
     role: RoleFilter = None
     unit_roles: tuple[RoleFilter, ...] = ()  # each unit's own role (「A主办、B协办」), aligned with `units`
     sections: tuple[int, ...] = ()
+    group: str = ""  # for SECTION: a group of the part's tasks, by its heading (「(六)全面推进乡村振兴」)
     tasks: tuple[Ref, ...] = ()
     topic: str = ""  # words a list is filtered by
     field: str = ""  # metadata field; for TASK: content / who / section / deadline / leader (also on WHO); for COUNT: tasks / parts / lead_only / units / units_both / lead_count; for SECTION: title / units; for LIST: alone

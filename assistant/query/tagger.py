@@ -151,15 +151,29 @@ class Tagger:
         found += [(w, number, doc) for (doc, number), aliases in knowledge.section_words.items() for w in aliases]
         return sorted(set(found), key=lambda f: -len(f[0]))
 
-    def section_by_title(self, q: str) -> tuple[int, ...]:
-        """The part whose title shares most character pairs with the question's words (「讲科技创新的那个部分」),
-        when the question asks for a part without naming it."""
+    def names_a_heading(self, words: str) -> bool:
+        """Whether the words end in a heading of a part or group: a whole group heading (「提振消费」), or four or
+        more characters of a heading (「乡村振兴」 of 「全面推进乡村振兴」)."""
+        groups = {t.group for n in self._notices for t in n.tasks if t.group}
+        headings = [*(s.title for n in self._notices for s in n.sections), *groups]
+        return any(words.endswith(g) for g in groups) or any(
+            words[start:] in h for start in range(max(len(words) - 12, 0), len(words) - 3) for h in headings)
+
+    def section_by_title(self, q: str) -> tuple[tuple[int, ...], str]:
+        """The part, or the group of tasks within a part (「(六)全面推进乡村振兴」), whose heading shares most character
+        pairs with the question's words (「讲科技创新的那个部分」「乡村振兴那一块」), when the question asks for a part
+        without naming it: ((part,), group heading or "")."""
         grams = {q[i:i + 2] for i in range(len(q) - 1)} - {"部分", "那个", "有什", "什么", "哪些", "任务", "多少"}
-        scores = sorted(((len(grams & {s.title[i:i + 2] for i in range(len(s.title) - 1)}), s.number)
-                         for n in self._notices for s in n.sections), reverse=True)
+
+        def shared(title: str) -> int:
+            return len(grams & {title[i:i + 2] for i in range(len(title) - 1)})
+
+        headings = {(s.title, s.number, "") for n in self._notices for s in n.sections}
+        headings |= {(t.group, t.section, t.group) for n in self._notices for t in n.tasks if t.group}
+        scores = sorted(((shared(title), number, group) for title, number, group in headings), reverse=True)
         if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
-            return ()  # no title shares a pair, or two share as many: not a reading to guess
-        return (scores[0][1],)
+            return (), ""  # no heading shares a pair, or two share as many: not a reading to guess
+        return (scores[0][1],), scores[0][2]
 
     def tag(self, q: str) -> list[Span]:
         spans: list[Span] = []

@@ -77,6 +77,8 @@ _AND = re.compile(rf"共同|一起|都(?:要|需要|得)?(有|在|参与|负责|
 _OR = re.compile(r"或者|或是|或")
 # what a part of the plan is called after 这/那 (「这部分」「那一大部分」「那个板块」「这一大块」)
 _PART_NOUN = r"(?:大?部分|大?板块|大块|大项)"
+# 「X那一块」: a part or group of the plan when X names its heading, else a topic (「养老这一块」)
+_BLOCK = re.compile(r"([\u4e00-\u9fff]{2,})的?(?:那|这)一块")
 _NOT = re.compile(r"不|没|未|除了|除去|排除|以外|之外")
 _SUPERLATIVE = re.compile(r"最多|最少|第[一二三四五六七八九十\d]+多|最忙|排名|排序|排个序|更多|谁.{0,6}多(?!少)|"
                           r"哪个.{0,8}更?多(?!少)|比(?!例|重|率).{0,12}多(?!少)")
@@ -347,7 +349,9 @@ class Planner:
         if (previous is not None and previous.sections and not self._sections(spans) and not units
                 and re.search(rf"(这|该|此|上述)(个|一)?{_PART_NOUN}", q)):
             label = "section_count" if re.search(r"几|多少", q) else "section_list"  # 「这部分有几项?」
-        if label == "topic" and re.search(rf"(那|这|哪)(个|一)?{_PART_NOUN}", q) and not units:
+        if label == "topic" and not units and (re.search(rf"(那|这|哪)(个|一)?{_PART_NOUN}", q) or (
+                (block := _BLOCK.search(q)) and self.tagger.names_a_heading(block.group(1)))):
+            # 「民生那一大部分」; 「乡村振兴那一块」 only when the words name a heading (「养老这一块」 is a topic)
             label = "section_count" if re.search(r"几|多少", q) else "section_list"
         if units and not self._sections(spans) and (label.startswith("section")
                                                     or (label == "topic" and not _RELATION.search(q))):
@@ -356,8 +360,9 @@ class Planner:
             sections = self._sections(spans)
             if not sections and previous is not None and re.search(r"这|该|此|上述", q):
                 sections = previous.sections  # 「这部分有几项任务?」
+            group = ""
             if not sections:
-                sections = self.tagger.section_by_title(q)  # 「讲科技创新的那个部分」
+                sections, group = self.tagger.section_by_title(q)  # 「讲科技创新的那个部分」「乡村振兴那一块」
             if sections:
                 if units:
                     return self._units_plan(base, spans, units, turns, count=label == "section_count")
@@ -366,7 +371,7 @@ class Planner:
                          and not _TASKS_ASK.search(q))
                 field = "title" if title else "units" if _UNITS_OF.search(q) else ""
                 return replace(base, op=Op.SECTION, sections=sections, count=label == "section_count", field=field,
-                               role=role_of(q) if field == "units" else None)
+                               role=role_of(q) if field == "units" else None, group=group)
             return self._retrieval_plan(replace(base, label="topic"), spans, turns)
         if label == "plan_count" and (units or self._sections(spans)):
             return (self._units_plan(base, spans, units, turns, count=True) if units

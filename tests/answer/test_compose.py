@@ -83,3 +83,15 @@ def test_a_mark_names_where_a_renumbered_task_is_printed() -> None:
     assert Citer([seed]).mark(seed.task(9)) == "【任务9】"  # numbered once across the notice: the number is printed
     both = Citer([seed, shiwan]).mark(shiwan.task(3))
     assert both == f"【《{shiwan.plan_title}》任务3(第二部分第1项)】" and MARK.fullmatch(both)
+
+
+def test_a_group_within_a_part_lists_and_cites_its_own_tasks() -> None:
+    from assistant.answer.compose import Composer
+    from assistant.answer.messages import Examples
+    from assistant.ingest.units import UnitDirectory
+
+    lanxi = parse_file(ROOT / "tests/fixtures/formats/lanxi_2025_pdf_text.txt")
+    compose = Composer([lanxi], UnitDirectory([lanxi]), Citer([lanxi]), Examples((), (), (), (), ()))
+    composed = compose.group(lanxi, 1, "扩大有效投资")
+    assert composed.text.startswith("第一部分“稳增长促发展”中的“扩大有效投资”共 2 项任务(任务1–2):")
+    assert composed.refs == (Ref(lanxi.doc_id, 1), Ref(lanxi.doc_id, 2))

@@ -349,6 +349,8 @@ def test_text_copied_out_of_a_pdf_with_page_numbers_and_wrapped_lines() -> None:
         5: (("市民政局",), ()),
     }
     assert (notice.task(1).deadline, notice.task(4).deadline) == ("2025年12月底", "2025年8月底")
+    # the level between the parts and the tasks, 「(一)扩大有效投资」, is each task's group
+    assert [t.group for t in notice.tasks] == ["扩大有效投资", "扩大有效投资", "提振消费", "办好教育", "养老服务"]
     assert not notice.info.warnings
 
 

@@ -682,3 +682,17 @@ def test_an_everyday_unit_name_beginning_a_word_or_a_topic_is_not_the_unit(plann
 @pytest.mark.parametrize("question", ["消防负责哪些任务", "城管管不管乱停车", "城管有哪些任务"])
 def test_an_everyday_unit_name_on_its_own_is_the_unit(planner: Planner, question: str) -> None:
     assert planner.tagger.tag(question)[0].kind == "unit"
+
+
+def test_a_group_of_tasks_within_a_part_by_its_heading() -> None:
+    """「提振消费那一块」 names the heading 「(二)提振消费」 inside a part: that group's tasks, not the part's."""
+    from pathlib import Path
+
+    from assistant.ingest.corpus import parse_file
+
+    notice = parse_file(Path(__file__).parents[1] / "fixtures" / "formats" / "lanxi_2025_pdf_text.txt")
+    planner = Planner([notice], UnitDirectory([notice]), None, 500)
+    check(planner.plan("提振消费那一块有哪些任务"), Op.SECTION, sections=(1,), group="提振消费")
+    check(planner.plan("养老服务那一块都有啥"), Op.SECTION, sections=(2,), group="养老服务")
+    check(planner.plan("惠民生增福祉那一大部分有哪些工作"), Op.SECTION, sections=(2,), group="")
+    assert planner.plan("消费券这一块有什么安排").op is not Op.SECTION  # 一块 after words no heading holds: a topic
