@@ -18,9 +18,10 @@ from langchain_core.embeddings import Embeddings
 
 from .answer.backends import Generator, make_generator
 from .answer.compose import Citer, Composed, Composer, join
-from .answer.evidence import TIME_SAID, UNSTATED, WHEN_ASK, EvidenceSelector, Scored
+from .answer.evidence import UNSTATED, EvidenceSelector, Scored
 from .answer.generation import GenerationStats, GroundedGeneration
 from .answer.messages import Examples, clarify_text, help_text, invalid_text, refusal_text
+from .answer.times import WHEN_ASK, time_stated
 from .index.chunks import chunks_of
 from .index.embeddings import make_embeddings
 from .index.store import VectorIndex
@@ -328,7 +329,7 @@ class Assistant:
         return self._finish(self.compose.ranking(rows, what, picked, note), Route.RANK)
 
     def _task(self, plan: Plan) -> Answer:
-        lines = [self.compose.task(self._task_of(r), plan.field, plan.role, plan.units) for r in plan.tasks]
+        lines = [self.compose.task(self._task_of(r), plan.field, plan.role, plan.units, plan.question) for r in plan.tasks]
         return self._finish(_join(lines, "\n"), Route.TASK)
 
     def _section(self, plan: Plan) -> Answer:
@@ -368,7 +369,7 @@ class Assistant:
         lines: list[Composed | str] = [plan.caveat] if plan.caveat else []
         if plan.field in ("deadline", "leader"):
             # 「工业提质那项任务的完成时限」: the field of the tasks found, said even when the notice leaves it out
-            lines += [self.compose.task(s.task, plan.field, None) for s in picked[:3]]
+            lines += [self.compose.task(s.task, plan.field, None, question=plan.question) for s in picked[:3]]
             return self._finish(_join(lines, "\n"), Route.LEAD, ranked=ranked)
         if plan.field == "which_section":
             lines += [self.compose.which_section(s.task) for s in picked[:3]]
@@ -391,7 +392,7 @@ class Assistant:
             lines = ["根据通知:"] if len(picked) > 1 else []
         quoted = [(s.task, self.evidence.best_sentence(s.task, plan.focus)) for s in picked]
         unstated = False
-        if WHEN_ASK.search(plan.question) and not any(TIME_SAID.search(q) for _, q in quoted):
+        if WHEN_ASK.search(plan.question) and not any(time_stated(plan.question, q) for _, q in quoted):
             # a "when" the notice does not answer: say so plainly, then what it does say
             lines = [self.compose.no_time(self._by_id[picked[0].task.doc_id])]
         elif detail := _unstated(plan, quoted):

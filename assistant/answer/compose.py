@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..ingest.units import UnitDirectory
 from ..records import ROLE_LABEL, Notice, Ref, Role, RoleFilter, Task, role_label
 from .messages import Examples
+from .times import time_stated
 
 # a citation mark: 【任务9】, 【第3段】, or with the document named, 【《2024年…方案》任务9】; in a notice whose
 # numbering restarts in each part, with where it is printed: 【任务5(第二部分第3项)】
@@ -335,12 +336,17 @@ class Composer:
                 said.append(f"{unit}不在这项任务的主办或协办单位之列")
         return f"在任务{task.number}中,{';'.join(said)}" + self.cite(task) + self.units_line(task)
 
-    def task(self, task: Task, field: str, role: RoleFilter, units: Sequence[str] = ()) -> Composed:
+    def task(self, task: Task, field: str, role: RoleFilter, units: Sequence[str] = (), question: str = "") -> Composed:
         """One task by number: its text, who leads and assists it, or which part it is in."""
         if field == "section":
             return self.which_section(task)
         if field in _TASK_FIELDS:
             name, value = _TASK_FIELDS[field], getattr(task, field)
+            timed = "" if value or field != "deadline" else next(
+                (s for s in task.sentences if question and time_stated(question, s)), "")
+            if timed:  # no 完成时限 of its own, but its text gives the time of what was asked (「年内完成主体工程」)
+                return (f"任务{task.number}" + self.cite(task) + f"没有单列{name},原文写明:“{timed}”"
+                        + self.units_line(task))
             said = f"{name}:{value}。" if value else f"通知没有写明这项任务的{name}。"
             return f"任务{task.number}" + self.cite(task) + f"{said}原文:“{task.gist}”" + self.units_line(task)
         if field == "unit_role":

@@ -33,10 +33,6 @@ _COMMON_WORD = 100
 NUMBER_ASK = re.compile(r"多少|几[个家项部张名件所条栋次]|百分之|比例|增长|规模|面积|金额")
 # A question longer than this is judged by its best-covered clause.
 _LONG = 30
-# Questions that ask when, and the time expressions that would answer them (the plan mostly gives none: its
-# targets are for the plan's year as a whole).
-WHEN_ASK = re.compile(r"什么时候|啥时候|何时|哪天|几月|几号|哪个月|什么时间|多久")
-TIME_SAID = re.compile(r"\d{1,2}月|月底|年底|年内|年中|上半年|下半年|季度|\d{4}年|春节|暑假|寒假")
 # Questions that ask for an amount of money, and the words that would answer them.
 MONEY_ASK = re.compile(r"多少钱|几块钱|多少(?:奖励|补贴|补助|奖补|扶持)?(?:资金|经费|奖金)|(?:要不要|用不用|需要|得)(?:交|付|花|掏)钱|补贴多少|补助多少|价格|票价|门票|收费|收多少|费用|花多少|项目预算|预算(?:是|为|有)?多少|"
                        r"多少预算|经费多少|资金多少|投入多少")
