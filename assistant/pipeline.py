@@ -18,7 +18,7 @@ from langchain_core.embeddings import Embeddings
 
 from .answer.backends import Generator, make_generator
 from .answer.compose import Citer, Composed, Composer, join
-from .answer.evidence import UNSTATED, EvidenceSelector, Scored
+from .answer.evidence import UNSTATED, EvidenceSelector, Scored, Unstated
 from .answer.generation import GenerationStats, GroundedGeneration
 from .answer.messages import Examples, clarify_text, help_text, invalid_text, refusal_text
 from .answer.times import WHEN_ASK, time_stated
@@ -376,8 +376,8 @@ class Assistant:
         quoted = [(s.task, self.evidence.best_sentence(s.task, plan.focus)) for s in picked[:3]]
         if detail := _unstated(plan, quoted):
             # 「去哪里办理?」 asks how to apply, not who leads the work: the notice does not say
-            lines = [f"通知没有写明{detail}。相关内容:", *[self.compose.lead_line(t, q) for t, q in quoted]]
-            return self._finish(_join(lines, "\n"), Route.LEAD, ranked=ranked, refused=True)
+            lines = [f"通知没有写明{detail.what}。相关内容:", *[self.compose.lead_line(t, q) for t, q in quoted]]
+            return self._finish(_join(lines, "\n"), Route.LEAD, ranked=ranked, refused=detail.refuses)
         lines += [self.compose.lead_line(t, q) for t, q in quoted]
         return self._finish(_join(lines, "\n"), Route.LEAD, ranked=ranked)
 
@@ -397,8 +397,9 @@ class Assistant:
             lines = [self.compose.no_time(self._by_id[picked[0].task.doc_id])]
         elif detail := _unstated(plan, quoted):
             # a price, a subsidy or a procedure the notice does not state is a question it does not answer: said,
-            # and marked refused, with what it does say about the subject
-            lines, unstated = [f"通知没有写明{detail}。相关内容:"], True
+            # and marked refused, with what it does say about the subject; a place it does not state, like a time,
+            # is a caveat before what it says
+            lines, unstated = [f"通知没有写明{detail.what}。相关内容:"], detail.refuses
         if plan.caveat:
             lines = [plan.caveat, *[line for line in lines if line != "根据通知:"]]
         lines += [self.compose.fact_line(task, sentence) for task, sentence in quoted]
@@ -469,11 +470,11 @@ class Assistant:
         )
 
 
-def _unstated(plan: Plan, quoted: Sequence[tuple[Task, str]]) -> str:
+def _unstated(plan: Plan, quoted: Sequence[tuple[Task, str]]) -> Unstated | None:
     """The kind of detail the question asks for that none of the quoted sentences states (an amount, a procedure),
     or ""."""
-    return next((what for ask, said, what in UNSTATED
-                 if ask.search(plan.question) and not any(said.search(q) for _, q in quoted)), "")
+    return next((kind for kind in UNSTATED if kind.ask.search(plan.question)
+                 and not any(kind.said.search(t.body if kind.whole_task else q) for t, q in quoted)), None)
 
 
 def _join(parts: Sequence[Composed | str], separator: str = "\n\n") -> Composed:

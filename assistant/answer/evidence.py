@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from ..query.plan import Plan
 from ..query.retrieval import HybridRetriever, Lexicon, rrf
@@ -42,8 +43,28 @@ MONEY_SAID = re.compile(r"\d\s*(元|万|亿)|资金|补贴\d|补助\d")
 PROCEDURE_ASK = re.compile(r"(怎么|如何|怎样|去哪|在哪|哪里)(申请|办理|办证|报名|预约)|申请(条件|流程|材料)|办理(流程|手续)|"
                            r"(什么|哪些)(材料|手续|证件)|要带什么")
 PROCEDURE_SAID = re.compile(r"申请|办理|材料|流程|手续|报名|预约|窗口|热线")
-# Details a plan's text rarely gives: (what asks for one, what would state it, how the answer names it).
-UNSTATED = ((MONEY_ASK, MONEY_SAID, "具体金额或收费标准"), (PROCEDURE_ASK, PROCEDURE_SAID, "办理流程、申请条件或所需材料"))
+# Questions that ask where something is or will be built, and the words that would answer them: a named road,
+# street, town, village, community or site (not the generic 城镇 / 乡镇 / 农村 / 乡村 / 道路).
+PLACE_ASK = re.compile(r"(?:建在|设在|放在|落在|选址在?|位于|开在)(?:哪|什么地方|什么位置)|在哪(?:个|几个|些)?(?:乡镇|镇|街道|社区|村|位置|地方|片区)|"
+                       r"(?:具体|什么|哪个)位置|地址(?:是|在)|在哪里建")
+PLACE_SAID = re.compile(r"(?<![城乡])镇|(?<![城])乡(?![村镇])|街道|(?<![农乡])村(?!民)|社区|(?<![道思线])路(?!径|线)|大道|片区|地块|"
+                        r"小区|园区|位于|选址|[东南西北]侧|沿线|周边")
+
+
+class Unstated(NamedTuple):
+    """A kind of detail a plan's text rarely gives."""
+
+    ask: re.Pattern[str]  # a question asking for it
+    said: re.Pattern[str]  # words that would state it
+    what: str  # how the answer names it
+    whole_task: bool  # stated anywhere in the task (a place often sits in another sentence than the one quoted)
+    refuses: bool  # a question the notice does not answer (a price, a procedure), or a caveat before what the
+    # task does say (a place, as a time the plan does not give)
+
+
+UNSTATED = (Unstated(MONEY_ASK, MONEY_SAID, "具体金额或收费标准", whole_task=False, refuses=True),
+            Unstated(PROCEDURE_ASK, PROCEDURE_SAID, "办理流程、申请条件或所需材料", whole_task=False, refuses=True),
+            Unstated(PLACE_ASK, PLACE_SAID, "具体地点", whole_task=True, refuses=False))
 # Questions that ask for every task on a topic, not one fact.
 _LISTING = re.compile(r"哪些(任务|工作|安排|措施|举措|事|内容|项目)|有(什么|啥)(安排|任务|措施|举措|工作|规划|动作|新动作)|方面|"
                       r"相关的任务|有关的任务|都有(什么|啥)|(搞|做|干)(些|点)(啥|什么)")

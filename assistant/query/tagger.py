@@ -35,7 +35,8 @@ _TASK_REFS = (
     # 38号任务, 「38号是什么」 — but not an address: 5号楼, 峨嵋岭19号, 汉口西路134号院
     re.compile(rf"{_NUM}\s*号\s*(?:任务|工作)|(?:(?<![\u4e00-\u9fff\d])|(?<=[问看说查的和与及、是讲把请下]))"
                rf"{_NUM}\s*号(?![楼院线门栋幢室巷街路地块小区等])"),
-    re.compile(rf"第\s*{_NUM}\s*(?:项|条|个|件)(?!部分|方面|板块)(?:任务|工作|事)?"),
+    # 第38项; 「第(八)项」 as a notice prints its items (一) (二) …
+    re.compile(rf"第\s*\(?\s*{_NUM}\s*\)?\s*(?:项|条|个|件)(?!部分|方面|板块)(?:任务|工作|事)?"),
 )
 # 任务10到任务15, 第十至十二项: a run of tasks by number (value "10-15")
 _TASK_RANGE = re.compile(rf"(?:任务|第)\s*{_NUM}\s*(?:项|条|号)?\s*(?:到|至|~|～|-|—|－)\s*(?:任务|第)?\s*{_NUM}\s*(?:项|条|号)?(?:任务)?")
@@ -258,6 +259,11 @@ class Tagger:
                         add(Span(start, start + length, "unit", self._aliases[alias], typed, corrected=True))
                         break
 
+    def _inside_a_name(self, q: str, start: int, end: int) -> bool:
+        """Whether q[start:end] is a piece of a longer name the notices use, cut off by jieba (湖景区 of 白鹭湖景区,
+        江苏省 of 江苏省健康区): the word with two more characters of the question on either side is in their text."""
+        return (start >= 2 and q[start - 2:end] in self._text) or (end + 2 <= len(q) and q[start:end + 2] in self._text)
+
     def _tag_places(self, q: str, free: Callable[[int, int], bool], add: Callable[[Span], None]) -> None:
         """Places: a loaded notice's place picks that notice; any other place (a jieba place name ending in a level
         word, or 全国 / 全省 above the notices' level) is one the notices do not cover."""
@@ -280,7 +286,8 @@ class Tagger:
             word, flag = pair.word, pair.flag
             start, position = position, position + len(word)
             if (len(word) >= 3 and word.endswith(_PLACE_SUFFIX) and flag in ("ns", "nr", "nrt", "nz")
-                    and free(start, position) and word not in self._places):
+                    and free(start, position) and word not in self._places
+                    and not self._inside_a_name(q, start, position)):
                 add(Span(start, position, "place", "", word))
 
 

@@ -93,6 +93,7 @@ def test_every_name_is_one_jieba_token(directory: UnitDirectory) -> None:
     ("高新园(邹塘镇)", {"高新园", "邹塘镇"}),
     ("市发展改革委", {"发改委", "市发改委", "发展和改革委员会"}),
     ("市数据资源管理局", {"市数据局", "数据局"}),
+    ("县自然资源局", {"县自然资源和规划局", "自然资源和规划局"}),
     ("市数据局", {"市数据资源管理局", "市政务服务和数据管理局"}),  # a short name two full names share
 ])
 def test_general_name_rules(name: str, expected: set[str]) -> None:

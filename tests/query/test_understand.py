@@ -375,6 +375,7 @@ FOLLOW_UPS = [
     ("这些当中一共几项", LIST_TURN, Op.LIST, {"units": ("区商务局",), "count": True}),
     ("其中外贸进出口的目标是什么", LIST_TURN, Op.FACT, {"tasks": (2, 3, 5, 7, 9)}),
     ("这个单位协办了哪些", LIST_TURN, Op.LIST, {"units": ("区商务局",), "role": Role.ASSIST}),
+    ("其中它牵头的是哪几个", LIST_TURN, Op.LIST, {"units": ("区商务局",), "role": Role.LEAD}),
     # a list of one task shown: 「它作为协办单位」 is still the unit (a task is no 协办单位)
     ("那它作为协办单位的呢", Turn(LIST_TURN.plan, SHOWN[:1]), Op.LIST, {"units": ("区商务局",), "role": Role.ASSIST}),
 ]
@@ -696,3 +697,15 @@ def test_a_group_of_tasks_within_a_part_by_its_heading() -> None:
     check(planner.plan("养老服务那一块都有啥"), Op.SECTION, sections=(2,), group="养老服务")
     check(planner.plan("惠民生增福祉那一大部分有哪些工作"), Op.SECTION, sections=(2,), group="")
     assert planner.plan("消费券这一块有什么安排").op is not Op.SECTION  # 一块 after words no heading holds: a topic
+
+
+def test_an_item_asked_as_the_notice_prints_it(planner: Planner) -> None:
+    """「第三部分第(二)项」: the numbering (一)(二) a notice prints, brackets and all."""
+    second = planner._notices[0].sections[2].task_numbers[1]
+    check(planner.plan("第三部分第(二)项是什么"), Op.TASK, tasks=(second,))
+
+
+def test_a_place_inside_a_name_the_notice_uses_is_no_place_outside_it(planner: Planner) -> None:
+    """江苏省 of the notice's own 「江苏省健康区」 is in scope; 江苏省 on its own is beyond a district's notice."""
+    assert planner.plan("江苏省健康区今年能创建成功吗").reason != "place"
+    assert planner.plan("江苏省的GDP是多少").reason == "place"
