@@ -414,6 +414,10 @@ def test_several_questions_in_one(planner: Planner) -> None:
     assert plan.op is Op.MULTI and [p.op for p in plan.parts] == [Op.WHO, Op.WHO]
     plan = planner.plan("GDP和固定资产投资分别增长多少")
     assert plan.op is Op.MULTI and len(plan.parts) == 2
+    # what comes before the coordinated words is shared by each: 婴幼儿托位 with 公办 and with 普惠
+    plan = planner.plan("婴幼儿托位今年新增多少 公办和普惠分别多少")
+    assert plan.op is Op.MULTI and [p.query for p in plan.parts] == ["婴幼儿托位今年新增多少 公办多少",
+                                                                     "婴幼儿托位今年新增多少 普惠多少"]
     plan = planner.plan("哪个部分任务最多?有几项?")
     assert plan.op is Op.RANK  # a clause with no words of its own belongs to the one before
 
