@@ -399,7 +399,7 @@ class Planner:
             # the notices name units and, at most, the leaders responsible: never addresses, telephones or hours
             return replace(base, op=Op.REFUSE, reason="person")
         if (m := _EACH.search(q)) and not units and base.label in ("fact", "who") and len(base.docs) < 2:
-            # 「GDP和社零分别要增长多少」: one question per thing last_phrase before 分别
+            # 「GDP和社零分别要增长多少」: one question per thing named before 分别
             # the things are the coordinated words of the last phrase before 分别; what comes before them is shared
             # (「低保标准提高到多少了 城里和农村分别多少」: 城里 and 农村, each with 低保标准)
             last_phrase = re.split(r"[\s,,;;:]+", m.group(1))[-1]
