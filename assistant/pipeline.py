@@ -21,7 +21,6 @@ from .answer.compose import Citer, Composed, Composer, join
 from .answer.evidence import UNSTATED, EvidenceSelector, Scored, Unstated
 from .answer.generation import GenerationStats, GroundedGeneration
 from .answer.messages import Examples, clarify_text, help_text, invalid_text, refusal_text
-from .answer.times import WHEN_ASK, time_stated
 from .index.chunks import chunks_of
 from .index.embeddings import make_embeddings
 from .index.store import VectorIndex
@@ -30,6 +29,7 @@ from .ingest.units import UnitDirectory
 from .query.plan import Combine, Op, Order, Plan, Turn
 from .query.retrieval import BM25Retriever, HybridRetriever, Lexicon
 from .query.routes import Route
+from .query.times import WHEN_ASK, time_stated
 from .query.understand import Planner
 from .records import Answer, Chunk, Notice, Ref, Role, RoleFilter, Task, role_label
 from .settings import Settings
@@ -265,6 +265,9 @@ class Assistant:
             # tasks by how many units lead them: each task counted is cited
             return self._finish(_join([self.compose.lead_count(n, plan.rank.equals, plan.rank.nth) for n in notices]),
                                 Route.COUNT)
+        if plan.field == "shown":
+            # 「一共几项」 after a list: how many it showed, each cited
+            return self._finish(self.compose.shown_count([self._task_of(r) for r in plan.tasks]), Route.COUNT)
         if plan.field in ("units", "units_both"):
             # the units the plan names, counted from the records (no single task says it: nothing is cited)
             return self._finish(_join([self.compose.units_named(n, plan.role, both=plan.field == "units_both")
@@ -329,7 +332,8 @@ class Assistant:
         return self._finish(self.compose.ranking(rows, what, picked, note), Route.RANK)
 
     def _task(self, plan: Plan) -> Answer:
-        lines = [self.compose.task(self._task_of(r), plan.field, plan.role, plan.units, plan.question) for r in plan.tasks]
+        lines = [self.compose.task(self._task_of(r), plan.field, plan.role, plan.units, plan.query or plan.question)
+                 for r in plan.tasks]
         return self._finish(_join(lines, "\n"), Route.TASK)
 
     def _section(self, plan: Plan) -> Answer:

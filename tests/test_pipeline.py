@@ -410,3 +410,12 @@ def test_a_budget_asked_is_unstated_but_a_budget_revenue_target_is_answered(assi
     assert "具体金额" in assistant.answer("老旧小区改造项目预算是多少?").text
     revenue = assistant.answer("一般公共预算收入的增长目标是多少?")
     assert not revenue.refused and revenue.citations
+
+
+def test_follow_ups_with_no_subject_of_their_own(assistant: Assistant) -> None:
+    """Asked right after an answer, with nothing of their own to look up: about what that answer showed."""
+    part = assistant.notice.sections[3].task_numbers
+    assert assistant.answer("一共几项", ["第四部分有哪些任务"]).citations == part
+    assert assistant.answer("托位一个月收多少钱", ["婴幼儿托位新增多少"]).citations == (54,)
+    when = assistant.answer("啥时候弄完", ["婴幼儿托位新增多少"])
+    assert when.citations == (54,) and not when.refused

@@ -11,9 +11,9 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..ingest.units import UnitDirectory
+from ..query.times import time_stated
 from ..records import ROLE_LABEL, Notice, Ref, Role, RoleFilter, Task, role_label
 from .messages import Examples
-from .times import time_stated
 
 # a citation mark: 【任务9】, 【第3段】, or with the document named, 【《2024年…方案》任务9】; in a notice whose
 # numbering restarts in each part, with where it is printed: 【任务5(第二部分第3项)】
@@ -201,6 +201,10 @@ class Composer:
                      f"第{sizes[0].numeral}部分最少({len(sizes[0].task_numbers)} 项)。")
         return Composed(text)
 
+    def shown_count(self, tasks: Sequence[Task]) -> Composed:
+        """How many tasks the last answer showed, each cited."""
+        return f"上面列出的任务共 {len(tasks)} 项:" + join("", [self.cite(t) for t in tasks]) + "。"
+
     @staticmethod
     def section_summary(notice: Notice, number: int) -> str:
         s = notice.section_of(number)
@@ -342,8 +346,9 @@ class Composer:
             return self.which_section(task)
         if field in _TASK_FIELDS:
             name, value = _TASK_FIELDS[field], getattr(task, field)
-            timed = "" if value or field != "deadline" else next(
-                (s for s in task.sentences if question and time_stated(question, s)), "")
+            timed = "" if value or field != "deadline" or not question else max(
+                (s for s in task.sentences if time_stated(question, s)), default="",
+                key=lambda s: len(set(question) & set(s)))  # the sentence of the time asked, closest to the words
             if timed:  # no 完成时限 of its own, but its text gives the time of what was asked (「年内完成主体工程」)
                 return (f"任务{task.number}" + self.cite(task) + f"没有单列{name},原文写明:“{timed}”"
                         + self.units_line(task))

@@ -40,7 +40,7 @@ MONEY_ASK = re.compile(r"多少钱|几块钱|多少(?:奖励|补贴|补助|奖�
 MONEY_SAID = re.compile(r"\d\s*(元|万|亿)|资金|补贴\d|补助\d")
 # Questions that ask how to apply or what to bring (a work plan states targets, not procedures), and the words that
 # would answer them.
-PROCEDURE_ASK = re.compile(r"(怎么|如何|怎样|去哪|在哪|哪里)(申请|办理|办证|报名|预约)|申请(条件|流程|材料)|办理(流程|手续)|"
+PROCEDURE_ASK = re.compile(r"(怎么|如何|怎样|去哪儿?|在哪儿?|哪里|哪儿)(申请|办理|办证|报名|预约)|(去哪儿?|在哪儿?|哪里|哪儿)办(?!法)|申请(条件|流程|材料)|办理(流程|手续)|"
                            r"(什么|哪些)(材料|手续|证件)|要带什么")
 PROCEDURE_SAID = re.compile(r"申请|办理|材料|流程|手续|报名|预约|窗口|热线")
 # Questions that ask where something is or will be built, and the words that would answer them: a named road,
@@ -201,7 +201,8 @@ class EvidenceSelector:
             self._tasks[h.chunk.ref] for h in fused
             if h.chunk.kind == "task" and h.chunk.doc_id in docs and (not within or h.chunk.ref in within)
         ]
-        if listing:
+        if listing or within:
+            # every task of a listing, or of the ones the question is asked among, is scored (not only the top n)
             seen = {t.ref for t in ranked}
             ranked += [t for ref, t in self._tasks.items()
                        if ref.doc_id in docs and ref not in seen and (not within or ref in within)]
@@ -217,6 +218,9 @@ class EvidenceSelector:
         if listing:
             items += self._domain_lists(scored, dense, focus)
         evidence = not (best.coverage < _NO_COVERAGE or (best.coverage < _MIN_COVERAGE and top_dense < _MIN_DENSE))
+        if within and len(within) <= 3 and not listing:
+            # asked of the one to three tasks just shown (「一部补助多少钱」): a word of the question in one is enough
+            evidence = best.coverage > 0
         if not evidence and not items:
             log.info("no evidence: coverage %.2f dense %.3f for %r", best.coverage, top_dense, plan.question)
             return ranked, []

@@ -68,7 +68,7 @@ class Plan:
     group: str = ""  # for SECTION: a group of the part's tasks, by its heading (「(六)全面推进乡村振兴」)
     tasks: tuple[Ref, ...] = ()
     topic: str = ""  # words a list is filtered by
-    field: str = ""  # metadata field; for TASK: content / who / section / deadline / leader (also on WHO); for COUNT: tasks / parts / lead_only / units / units_both / lead_count; for SECTION: title / units; for LIST: alone
+    field: str = ""  # metadata field; for TASK: content / who / section / deadline / leader (also on WHO); for COUNT: tasks / parts / lead_only / units / units_both / lead_count / shown (the tasks of the last list); for SECTION: title / units; for LIST: alone
     query: str = ""  # text for retrieval (with the conversation it leans on)
     focus: str = ""  # the current question's own words, for picking sentences
     count: bool = False

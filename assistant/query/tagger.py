@@ -40,7 +40,7 @@ _TASK_REFS = (
 )
 # 任务10到任务15, 第十至十二项: a run of tasks by number (value "10-15")
 _TASK_RANGE = re.compile(rf"(?:任务|第)\s*{_NUM}\s*(?:项|条|号)?\s*(?:到|至|~|～|-|—|－)\s*(?:任务|第)?\s*{_NUM}\s*(?:项|条|号)?(?:任务)?")
-_LAST = re.compile(r"最后(?:一|那)?(?:项|条)(?:任务|工作)?")
+_LAST = re.compile(r"最后(?:一|那)?(?:项|条|个|件)(?:任务|工作)?")
 # 倒数第二项: counted from the end (-2)
 _FROM_END = re.compile(rf"倒数第?\s*{_NUM}\s*(?:项|条|个|件)?(?:任务|工作)?")
 _SECTION_NUMBER = re.compile(rf"第\s*{_NUM}\s*个?\s*(?:部分|板块|大块|大项|方面|章|节|块)")
@@ -151,6 +151,10 @@ class Tagger:
         # the knowledge files' section words, each file's for its own notice (checked against the titles at load)
         found += [(w, number, doc) for (doc, number), aliases in knowledge.section_words.items() for w in aliases]
         return sorted(set(found), key=lambda f: -len(f[0]))
+
+    def uses(self, word: str) -> bool:
+        """Whether any loaded task's text holds the word."""
+        return word in self._text
 
     def names_a_heading(self, words: str) -> bool:
         """Whether the words end in a heading of a part or group: a whole group heading (「提振消费」), or four or

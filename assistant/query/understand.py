@@ -36,6 +36,7 @@ from .conversation import (
 from .plan import Combine, Op, Order, Plan, Rank, Turn
 from .retrieval import STOPWORDS
 from .tagger import Span, Tagger, chinese_number, template
+from .times import WHEN_ASK
 
 
 def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -151,8 +152,13 @@ _FILLER = re.compile(
     r"\d{4}年|方案里|方案中|[\W_\d]|请问|哪些|哪个|什么|多少|怎么|如何|是否|有没有|能不能|可以|可不可以|负责|牵头|主办|协办|参与|配合|协助|承担|任务|工作|"
     r"一共|总共|共有|几项|几个|几|项|呢|吗|吧|啊|的|了|是|有|都|和|与|及|那|么|其中|这些|它们|它|这|还|部分|单位|部门|谁|由|要|做|在|今年|全年|"
     r"[ＵＴＮＳＹＰＤ]|相关|有关|涉及|关于|方面|里面|当中|之中|里|中|跟|同|一起|共同|但|不|没|或者|或|以外|除了|自己|具体|分别|啥|哪几[个项条件]?|帮我|看看|查|我们|我是|局|"
-    r"全部|所有|列出来|列出|列一下|列举|罗列|不管|不论|无论|还是|别的|其他|其它|另外|作为|身份"
+    r"全部|所有|列出来|列出|列一下|列举|罗列|不管|不论|无论|还是|别的|其他|其它|另外|作为|身份|"
+    r"加起来|合计|总计"
 )
+# 「牵头加配合一共几项」: the 加 between two roles says which roles, not what about
+# a unit called by a pronoun for people, before what it does: 「他们还牵头了哪些」「那我们牵头的呢」
+_PEOPLE_UNIT = re.compile(r"(?:他们|她们|人家|我们|咱们)(?:局|单位|部门)?(?=还|又|也|都|一共|总共|牵头|主办|协办|配合|负责|参与|承担)")
+_ROLES_JOINED = re.compile(r"(?<=主办|牵头|协办|配合)加上?(?=主办|牵头|协办|配合)")
 
 
 _NOT_LEAD = re.compile(rf"(不是|并非|非|不|没有?)(由其|自己)?({_LEAD.pattern})")
@@ -179,7 +185,7 @@ def role_of(q: str) -> RoleFilter:
 def content(q: str) -> str:
     """What is left of a question once question words, slots, unit verbs and the labels of a task's fields
     (完成时限, 责任领导) are taken out."""
-    return _FILLER.sub("", _FIELD_LABELS.sub("", q))
+    return _FILLER.sub("", _FIELD_LABELS.sub("", _ROLES_JOINED.sub("", q)))
 
 
 class Planner:
@@ -257,8 +263,8 @@ class Planner:
             # 「各地的发改部门」: every loaded unit of that function (区发改委, 县发改局, 市发改委…)
             span, family = found
             spans = sorted([*spans, span], key=lambda s: s.start)
-        if (turns and not any(s.kind == "unit" for s in spans) and (m := UNIT_DEICTIC.search(q))
-                and len(named := self._units_shown(turns[-1])) == 1):
+        if (turns and not any(s.kind == "unit" for s in spans) and (m := UNIT_DEICTIC.search(q) or _PEOPLE_UNIT.search(q))
+                and len(named := self._unit_referred(turns, first_person=m.group(0).startswith(("我", "咱")))) == 1):
             # 「这个单位还负责哪些任务?」 after 「主办单位?」: the unit the last answer named, as if named here
             spans = sorted([*spans, Span(m.start(), m.end(), "unit", named[0], m.group(0))], key=lambda s: s.start)
         templated = template(q, spans)
@@ -508,7 +514,8 @@ class Planner:
             previous = last(turns, (Op.LIST,))
             if previous is not None and not content(template(q, spans)):
                 role = role_of(q)
-                return replace(previous.plan, question=q, role=role if role is not None else previous.plan.role,
+                both = bool(_LEAD.search(q) and _ASSIST.search(q))  # 「牵头加配合一共几项」: every role, said
+                return replace(previous.plan, question=q, role=role if role is not None or both else previous.plan.role,
                                count=count or bool(re.search(r"几|多少", q)), label=base.label)
             if turns and (t := last(turns, _LISTLIKE)) is not None:
                 return self._within(base, t)
@@ -544,6 +551,17 @@ class Planner:
         return replace(base, op=Op.LIST, units=include, exclude=exclude, combine=combine, role=role,
                        unit_roles=unit_roles, sections=self._sections(spans), topic=topic, count=count,
                        reading=reading, tasks=within, field="alone" if alone else "")
+
+    def _unit_referred(self, turns: Sequence[Turn], *, first_person: bool) -> tuple[str, ...]:
+        """The unit a pronoun means: 「我们」 the unit whose list the user last asked for (「我是县卫健局的,我们局配合
+        哪些」), 「他们」「这个单位」 the unit the last answer named; a refusal in between is passed over."""
+        for turn in reversed(turns):
+            if turn.plan.op is Op.REFUSE:
+                continue
+            if first_person and not (turn.plan.op is Op.LIST and turn.plan.units):
+                continue
+            return self._units_shown(turn)
+        return ()
 
     def _units_shown(self, turn: Turn) -> tuple[str, ...]:
         """The units the last answer was about: a list's units, or the named units of the task it answered, in the
@@ -623,7 +641,22 @@ class Planner:
             return replace(base, op=Op.REFUSE, reason="not_shown", subject=str(len(shown)))
         if not refs:
             return replace(base, op=Op.REFUSE, reason="no_task", subject=_task_words(spans))
-        return replace(base, op=Op.TASK, tasks=tuple(refs), field=field, role=role_of(base.question))
+        # the part an item was counted in (「第五部分第一项」) stays with the conversation: 「那第二项呢」 is its second
+        counted_in = self._sections(spans) or self._part_in_talk(spans, turns)
+        return replace(base, op=Op.TASK, tasks=tuple(refs), field=field, role=role_of(base.question),
+                       sections=counted_in if any(s.kind in ("ordinal", "last") for s in spans) else ())
+
+    def _part_in_talk(self, spans: Sequence[Span], turns: Sequence[Turn]) -> tuple[int, ...]:
+        """The part the last item was counted in (「第五部分第一项是什么」), when the question counts an item with no
+        part and no list of its own to count in (「那第二项呢」)."""
+        if not turns or self._sections(spans) or last_list(turns) or not any(s.kind in ("ordinal", "last") for s in spans):
+            return ()
+        for turn in reversed(turns):  # back over the questions about that item (「啥时候完成」)
+            if turn.plan.op is not Op.TASK:
+                break
+            if turn.plan.sections:
+                return turn.plan.sections
+        return ()
 
     def _task_refs(self, spans: Sequence[Span], turns: Sequence[Turn], docs: Sequence[str]) -> list[Ref] | None:
         """Task references: 任务38 / 38号 by number; 第二项 / 最后一项 into the last list the user saw (or the plan's
@@ -632,7 +665,7 @@ class Planner:
         if not wanted:
             return None
         shown = last_list(turns)
-        sections = self._sections(spans)
+        sections = self._sections(spans) or self._part_in_talk(spans, turns)
         notices = [n for n in self._notices if not docs or n.doc_id in docs]
         refs: list[Ref] = []
         for s in wanted:
@@ -700,9 +733,12 @@ class Planner:
         return replace(base, op=Op.METADATA, field="overview" if overview and field == "title" else field)
 
     def _within(self, base: Plan, turn: Turn) -> Plan:
-        """「其中哪些和X有关」 after a list: the tasks of that list about the new words."""
-        return replace(base, op=Op.TOPIC, tasks=turn.refs, topic=content(_RELATION_WORDS.sub(" ", base.question)),
-                       query=base.question)
+        """「其中哪些和X有关」 after a list: the tasks of that list about the new words; 「一共几项」 with no words of
+        its own: how many that list showed."""
+        words = content(_RELATION_WORDS.sub(" ", base.question))
+        if not words and re.search(r"几|多少", base.question):
+            return replace(base, op=Op.COUNT, field="shown", tasks=turn.refs, count=True)
+        return replace(base, op=Op.TOPIC, tasks=turn.refs, topic=words, query=base.question)
 
     def _retrieval_plan(self, base: Plan, spans: Sequence[Span], turns: Sequence[Turn], field: str = "") -> Plan:
         """Who / fact / topic / which part: retrieval over the tasks, leaning on the conversation when the
@@ -731,7 +767,30 @@ class Planner:
                     op = previous.plan.op  # 「那养老床位呢?」 asks what the last question asked
                 return replace(plan, op=op, query=f"{previous.plan.query} {q}", focus=q if len(own) > 2 else f"{previous.plan.focus} {q}",
                                docs=plan.docs or previous.plan.docs)
+        if turns and turns[-1].refs and op in (Op.WHO, Op.FACT) and not any(
+                s.kind in ("unit", "task", "ordinal", "last", "section", "place", "title") for s in spans):
+            leaned = self._about_the_last_answer(plan, turns)
+            if leaned is not None:
+                return leaned
         return plan
+
+    def _about_the_last_answer(self, plan: Plan, turns: Sequence[Turn]) -> Plan | None:
+        """A question with no subject of its own, right after an answer, is about what that answer showed:
+        「一部补助多少钱」 after the lift task (every word of it the notices use is that task's), 「啥时候要装完」 after
+        the gas-alarm task (no word of it is in the notices at all, and it asks when). None: it has a subject."""
+        shown = turns[-1].refs
+        if len(shown) > 3:
+            return None
+        text = "".join(self._by_id[r.doc_id].task(r.number).text for r in shown if r.doc_id in self._by_id)
+        words = [w for w in jieba.lcut(plan.question) if len(content(w)) >= 2 and w not in STOPWORDS]
+        used = [w for w in words if self.tagger.uses(w)]
+        if used and all(w in text for w in used):
+            return replace(plan, tasks=shown, docs=plan.docs or shown_docs(turns[-1]))
+        if not used and WHEN_ASK.search(plan.question):
+            # the time of the task, read with the question before it (「…装燃气报警器…」 picks that sentence)
+            return replace(plan, op=Op.TASK, tasks=pointed(turns, plan.question), field="deadline",
+                           query=f"{turns[-1].plan.question} {plan.question}")
+        return None
 
 
 def _own_roles(q: str, spans: Sequence[Span], units: Sequence[str]) -> tuple[RoleFilter, ...]:

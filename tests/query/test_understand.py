@@ -5,6 +5,7 @@ operation and the arguments that matter for it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -376,6 +377,14 @@ FOLLOW_UPS = [
     ("其中外贸进出口的目标是什么", LIST_TURN, Op.FACT, {"tasks": (2, 3, 5, 7, 9)}),
     ("这个单位协办了哪些", LIST_TURN, Op.LIST, {"units": ("区商务局",), "role": Role.ASSIST}),
     ("其中它牵头的是哪几个", LIST_TURN, Op.LIST, {"units": ("区商务局",), "role": Role.LEAD}),
+    ("牵头加协办一共几项", Turn(replace(LIST_TURN.plan, role=Role.LEAD), SHOWN), Op.LIST,
+     {"units": ("区商务局",), "role": None, "count": True}),  # both roles said: neither kept from before
+    ("一共几项", Turn(Plan(Op.SECTION, "第四部分有哪些任务", sections=(4,)), SHOWN), Op.COUNT,
+     {"field": "shown", "tasks": (2, 3, 5, 7, 9)}),  # how many the last list showed
+    ("最后那个谁牵头", LIST_TURN, Op.TASK, {"tasks": (9,), "field": "who"}),
+    # no subject of its own, right after one task: about that task
+    ("新增多少个", FACT_TURN, Op.FACT, {"tasks": (54,)}),
+    ("啥时候弄完", FACT_TURN, Op.TASK, {"tasks": (54,), "field": "deadline"}),
     # a list of one task shown: 「它作为协办单位」 is still the unit (a task is no 协办单位)
     ("那它作为协办单位的呢", Turn(LIST_TURN.plan, SHOWN[:1]), Op.LIST, {"units": ("区商务局",), "role": Role.ASSIST}),
 ]
@@ -713,3 +722,24 @@ def test_a_place_inside_a_name_the_notice_uses_is_no_place_outside_it(planner: P
     """江苏省 of the notice's own 「江苏省健康区」 is in scope; 江苏省 on its own is beyond a district's notice."""
     assert planner.plan("江苏省健康区今年能创建成功吗").reason != "place"
     assert planner.plan("江苏省的GDP是多少").reason == "place"
+
+
+def test_pronouns_for_people_name_the_unit_talked_about(planner: Planner) -> None:
+    """「他们」 the unit the last answer named (a refusal in between passed over); 「我们」 the unit whose list the
+    user asked for."""
+    who = Turn(Plan(Op.TASK, "任务54谁牵头", tasks=(Ref(DOC, 54),), field="who"), (Ref(DOC, 54),))
+    refused = Turn(Plan(Op.REFUSE, "去年完成了多少", reason="year"))
+    leads = [u for u in planner._notices[0].task(54).leads if planner.tagger._units.units[u].kind != "group"]
+    if len(leads) == 1:
+        check(planner.plan("他们还协办了哪些", [who, refused]), Op.LIST, units=tuple(leads), role=Role.ASSIST)
+    own = Turn(Plan(Op.LIST, "我是区商务局的,我们局协办哪些", units=("区商务局",), role=Role.ASSIST), SHOWN)
+    one = Turn(Plan(Op.TASK, "其中第二项是啥", tasks=(Ref(DOC, 3),), field="content"), (Ref(DOC, 3),))
+    check(planner.plan("那我们牵头的呢", [own, one]), Op.LIST, units=("区商务局",), role=Role.LEAD)
+
+
+def test_an_item_counted_in_a_part_keeps_the_part_for_the_next(planner: Planner) -> None:
+    part = planner._notices[0].sections[2].task_numbers
+    first = planner.plan("第三部分第一项是什么")
+    check(first, Op.TASK, tasks=(part[0],), sections=(3,))
+    when = Turn(Plan(Op.TASK, "啥时候完成", tasks=(Ref(DOC, part[0]),), field="deadline"), (Ref(DOC, part[0]),))
+    check(planner.plan("那第二项呢", [Turn(first, (Ref(DOC, part[0]),)), when]), Op.TASK, tasks=(part[1],))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.times import time_stated
+from assistant.query.times import time_stated
 
 
 @pytest.mark.parametrize(("question", "sentence", "stated"), [
