@@ -51,14 +51,15 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _aliases(value: Any, where: str, units: set[str]) -> dict[str, tuple[str, ...]]:
+def _aliases(value: Any, where: str, units: set[str], kept: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise CorpusError(f"{where} must be an object of unit name -> list of aliases")
-    out = {}
+    out: dict[str, tuple[str, ...]] = {}
     for name, aliases in value.items():
         if name not in units:
             raise CorpusError(f"{where}: {name!r} is not a unit of this notice")
-        out[name] = _strings(aliases, f"{where}[{name!r}]")
+        unit = kept.get(name, name)  # a name the notice also writes another way is that one unit
+        out[unit] = tuple(dict.fromkeys([*out.get(unit, ()), *_strings(aliases, f"{where}[{name!r}]")]))
     return out
 
 
@@ -66,7 +67,9 @@ def parse_knowledge(data: Any, notice: Notice, where: str) -> Knowledge:
     """Check one knowledge file's content against its notice; CorpusError names the first entry that does not fit."""
     if not isinstance(data, dict):
         raise CorpusError(f"{where} must hold a JSON object")
-    units = {u.name for t in notice.tasks for u in t.units}
+    # the names the notice's units go by, and the other ways it writes them (read as those units: ParseInfo.unified)
+    kept = {other: name for name, others in notice.info.unified for other in others}
+    units = {u.name for t in notice.tasks for u in t.units} | set(kept)
     text = "\n".join([notice.plan_title, *(s.title for s in notice.sections), *(t.text for t in notice.tasks)])
     known = {"about", "unit_aliases", "group_aliases", "section_words", "section_aliases", "everyday",
              "place_prefixes", "out_of_scope", "examples", "corrections"}  # corrections: corrections.py
@@ -126,16 +129,16 @@ def parse_knowledge(data: Any, notice: Notice, where: str) -> Knowledge:
         if name not in units:
             raise CorpusError(f"{where}: example unit {name!r} is not a unit of this notice")
     return Knowledge(
-        unit_aliases=_aliases(data.get("unit_aliases", {}), f"{where} unit_aliases", units),
-        group_aliases=_aliases(data.get("group_aliases", {}), f"{where} group_aliases", units),
+        unit_aliases=_aliases(data.get("unit_aliases", {}), f"{where} unit_aliases", units, kept),
+        group_aliases=_aliases(data.get("group_aliases", {}), f"{where} group_aliases", units, kept),
         section_words=sections,
         everyday=tuple(everyday),
         place_prefixes=prefixes,
         other_places=others,
         place_subjects=_strings(scope.get("subjects", []), f"{where} out_of_scope.subjects"),
-        example_units=example_units,
-        example_groups=groups,
-        example_street_groups=streets,
+        example_units=tuple(dict.fromkeys(kept.get(n, n) for n in example_units)),
+        example_groups=tuple(dict.fromkeys(kept.get(n, n) for n in groups)),
+        example_street_groups=tuple(dict.fromkeys(kept.get(n, n) for n in streets)),
         help_questions=_strings(examples.get("help", []), f"{where} examples.help"),
         web_examples=_strings(examples.get("web", []), f"{where} examples.web"),
     )

@@ -159,3 +159,18 @@ def test_one_unit_written_two_ways_in_a_notice_is_one_unit(tmp_path) -> None:
     directory = UnitDirectory([notice])
     assert directory.resolve("市住房和城乡建设局").name == "市住建局"  # either name finds all its tasks
     assert [r.number for r in directory.tasks("市住建局")[0]] == [1, 2, 4]
+
+
+def test_a_knowledge_file_may_name_a_unit_by_either_of_its_names(tmp_path) -> None:
+    """The knowledge file written for the notice may use the name the notice wrote less often: it is that unit."""
+    import json
+
+    from assistant.ingest.corpus import Corpus
+
+    (tmp_path / "lingchuan_2025.txt").write_text(_TWO_WAYS, encoding="utf-8")
+    (tmp_path / "lingchuan_2025.knowledge.json").write_text(json.dumps(
+        {"unit_aliases": {"市住房和城乡建设局": ["建委"]}, "examples": {"units": ["市住房和城乡建设局"]}},
+        ensure_ascii=False), encoding="utf-8")
+    corpus = Corpus.load(tmp_path)
+    assert corpus.knowledge.example_units == ("市住建局",)
+    assert UnitDirectory(corpus.notices, corpus.knowledge).resolve("建委").name == "市住建局"
