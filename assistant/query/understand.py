@@ -156,9 +156,9 @@ _FILLER = re.compile(
     r"加起来|合计|总计"
 )
 # 「牵头加配合一共几项」: the 加 between two roles says which roles, not what about
+_ROLES_JOINED = re.compile(r"(?<=主办|牵头|协办|配合)加上?(?=主办|牵头|协办|配合)")
 # a unit called by a pronoun for people, before what it does: 「他们还牵头了哪些」「那我们牵头的呢」
 _PEOPLE_UNIT = re.compile(r"(?:他们|她们|人家|我们|咱们)(?:局|单位|部门)?(?=还|又|也|都|一共|总共|牵头|主办|协办|配合|负责|参与|承担)")
-_ROLES_JOINED = re.compile(r"(?<=主办|牵头|协办|配合)加上?(?=主办|牵头|协办|配合)")
 
 
 _NOT_LEAD = re.compile(rf"(不是|并非|非|不|没有?)(由其|自己)?({_LEAD.pattern})")
