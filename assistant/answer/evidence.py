@@ -70,6 +70,9 @@ _LISTING = re.compile(r"哪些(任务|工作|安排|措施|举措|事|内容|项
                       r"相关的任务|有关的任务|都有(什么|啥)|(搞|做|干)(些|点)(啥|什么)")
 
 
+# phrases of three or more characters listed with 、 before a word that ends a list (「给企业减负、整治乱收费这类」;
+# two-character names, 「南大、南邮这些」, are names, not themes)
+_PHRASE_LIST = re.compile(r"[\u4e00-\u9fff]{3,8}(?:、[\u4e00-\u9fff]{3,8})+(?=这类|之类|这些|等|有关|相关|方面|这块)")
 # examples a question gives of what it means (「比如修路、过江通道啥的」「包括大数据、信息化这些」)
 _EXAMPLES = re.compile(r"(?:比如|例如|譬如|诸如|包括)(?:说|像)?(?P<items>[^,,。??!!;;]+)")
 _EXAMPLE_SPLIT = re.compile(r"[、/]|和|及|与|或|啊|呀|还有")
@@ -259,11 +262,18 @@ class EvidenceSelector:
         gives as an example (「出行交通这块,比如修路、过江通道」): a task on any one of them is on the list."""
         lists = []
         given = [e for e in examples(question) if self._lexicon.tokens(e)]
-        for item in [*self._lexicon.enumerated(focus), *given]:
+        for item in [*(self._lexicon.enumerated(focus) or self._phrases(focus)), *given]:
             theirs, top = self._score(pool, item)
             if top.coverage >= _MIN_COVERAGE:
                 lists.append(self._listing(theirs, top, dense, item))
         return lists
+
+    def _phrases(self, text: str) -> list[str]:
+        """Short phrases no theme holds, listed with 、 before a word that ends a list (「给企业减负、整治乱收费这类」),
+        when each has a word the loaded tasks use (names they do not use, 「南大、南邮这些」, are no themes)."""
+        m = _PHRASE_LIST.search(text)
+        pieces = m.group(0).split("、") if m else []
+        return pieces if all(any(self._used(t) for t in self._lexicon.tokens(p)) for p in pieces) else []
 
     def _domain_lists(self, scored: Sequence[Scored], dense: dict[Ref, float], focus: str) -> list[list[Scored]]:
         """A broad field the topic names (「环保」「法治」「安全生产」): the tasks holding a term of a theme it spans

@@ -17,3 +17,11 @@ from assistant.answer.evidence import examples
 ])
 def test_examples_a_question_gives(question: str, given: list[str]) -> None:
     assert examples(question) == given
+
+
+def test_phrases_listed_one_after_another_are_each_a_theme(assistant) -> None:  # type: ignore[no-untyped-def]
+    """「给企业减负、整治乱收费这类」: phrases no theme holds, listed with 、, are scored one by one; two-character
+    names (南大、南邮, which the notice also holds inside other words: 南大年轻力商圈) are not themes."""
+    phrases = assistant.evidence._phrases
+    assert phrases("给企业减负、整治乱收费这类任务有哪些") == ["给企业减负", "整治乱收费"]
+    assert phrases("跟南大、南邮、药大这些大学合作的事") == []
