@@ -400,9 +400,8 @@ class Assistant:
             # a "when" the notice does not answer: say so plainly, then what it does say
             lines = [self.compose.no_time(self._by_id[picked[0].task.doc_id])]
         elif detail := _unstated(plan, quoted):
-            # a price, a subsidy or a procedure the notice does not state is a question it does not answer: said,
-            # and marked refused, with what it does say about the subject; a place it does not state, like a time,
-            # is a caveat before what it says
+            # a price, a subsidy, a procedure or a place the notice does not state is a question it does not
+            # answer: said, and marked refused, with what it does say about the subject
             lines, unstated = [f"通知没有写明{detail.what}。相关内容:"], detail.refuses
         if plan.caveat:
             lines = [plan.caveat, *[line for line in lines if line != "根据通知:"]]

@@ -120,10 +120,10 @@ def test_a_time_the_notice_gives_is_quoted_without_the_caveat(assistant: Assista
     assert "上半年全部开工" in answer.text and "没有写明" not in answer.text
 
 
-def test_a_place_the_notice_does_not_give_is_said_before_what_it_does(assistant: Assistant) -> None:
-    # like a time: the task is shown, with the plain word that the notice names no place for it
+def test_a_place_the_notice_does_not_give_is_said_with_what_it_does(assistant: Assistant) -> None:
+    # like a price: not answered, said plainly, with the task the notice does have
     answer = assistant.answer("那4个家门口就业服务站具体建在哪几个街道?")
-    assert answer.text.startswith("通知没有写明具体地点") and answer.citations == (45,) and not answer.refused
+    assert answer.text.startswith("通知没有写明具体地点") and answer.citations == (45,) and answer.refused
     assert "没有写明" not in assistant.answer("城河村地块的城市更新在哪个位置?").text  # the task names the place
 
 
