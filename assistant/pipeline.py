@@ -344,7 +344,7 @@ class Assistant:
             return self._refuse(replace(plan, reason="no_section", subject=str(most)))
         if plan.group:
             # 「乡村振兴那一块」: the tasks under that heading within the part, in each notice that has it
-            held = [n for n in notices if any(t.group == plan.group for t in n.tasks)]
+            held = [n for n in notices if n.group_tasks(plan.sections[0], plan.group)]
             return self._finish(_join([self.compose.group(n, plan.sections[0], plan.group) for n in held]),
                                 Route.SECTION)
         if plan.field == "title":
@@ -381,7 +381,7 @@ class Assistant:
         if detail := _unstated(plan, quoted):
             # 「去哪里办理?」 asks how to apply, not who leads the work: the notice does not say
             lines = [f"通知没有写明{detail.what}。相关内容:", *[self.compose.lead_line(t, q) for t, q in quoted]]
-            return self._finish(_join(lines, "\n"), Route.LEAD, ranked=ranked, refused=detail.refuses)
+            return self._finish(_join(lines, "\n"), Route.LEAD, ranked=ranked, refused=True)
         lines += [self.compose.lead_line(t, q) for t, q in quoted]
         return self._finish(_join(lines, "\n"), Route.LEAD, ranked=ranked)
 
@@ -402,7 +402,7 @@ class Assistant:
         elif detail := _unstated(plan, quoted):
             # a price, a subsidy, a procedure or a place the notice does not state is a question it does not
             # answer: said, and marked refused, with what it does say about the subject
-            lines, unstated = [f"通知没有写明{detail.what}。相关内容:"], detail.refuses
+            lines, unstated = [f"通知没有写明{detail.what}。相关内容:"], True
         if plan.caveat:
             lines = [plan.caveat, *[line for line in lines if line != "根据通知:"]]
         lines += [self.compose.fact_line(task, sentence) for task, sentence in quoted]
@@ -474,8 +474,8 @@ class Assistant:
 
 
 def _unstated(plan: Plan, quoted: Sequence[tuple[Task, str]]) -> Unstated | None:
-    """The kind of detail the question asks for that none of the quoted sentences states (an amount, a procedure),
-    or ""."""
+    """The kind of detail the question asks for that the quoted tasks do not state (an amount, a procedure, a
+    place), or None."""
     return next((kind for kind in UNSTATED if kind.ask.search(plan.question)
                  and not any(kind.said.search(t.body if kind.whole_task else q) for t, q in quoted)), None)
 

@@ -224,6 +224,10 @@ class Notice:
     def section_of(self, number: int) -> Section:
         return self.sections[number - 1]
 
+    def group_tasks(self, section: int, heading: str) -> list[Task]:
+        """The tasks under a group heading within a part (「(六)全面推进乡村振兴」), in order."""
+        return [t for t in self.tasks if t.section == section and t.group == heading]
+
 
 @dataclass(frozen=True)
 class Chunk:

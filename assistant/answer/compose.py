@@ -226,7 +226,7 @@ class Composer:
     def group(self, notice: Notice, number: int, heading: str) -> Composed:
         """The tasks under one heading within a part (「(六)全面推进乡村振兴」), every one listed."""
         s = notice.section_of(number)
-        tasks = [t for t in notice.tasks if t.section == number and t.group == heading]
+        tasks = notice.group_tasks(number, heading)
         head = (f"第{s.numeral}部分“{s.title}”中的“{heading}”共 {len(tasks)} 项任务"
                 f"(任务{tasks[0].number}–{tasks[-1].number}):")
         body = join("\n", [head, *self.task_lines(tasks)])

@@ -58,13 +58,13 @@ class Unstated(NamedTuple):
     said: re.Pattern[str]  # words that would state it
     what: str  # how the answer names it
     whole_task: bool  # stated anywhere in the task (a place often sits in another sentence than the one quoted)
-    refuses: bool  # a question the notice does not answer, said with what the task does say; a time the plan
-    # does not give is the one caveat instead (Composer.no_time)
 
 
-UNSTATED = (Unstated(MONEY_ASK, MONEY_SAID, "具体金额或收费标准", whole_task=False, refuses=True),
-            Unstated(PROCEDURE_ASK, PROCEDURE_SAID, "办理流程、申请条件或所需材料", whole_task=False, refuses=True),
-            Unstated(PLACE_ASK, PLACE_SAID, "具体地点", whole_task=True, refuses=True))
+# A question asking for one is one the notice does not answer: said, with what the task does say (a time the plan
+# does not give is a caveat instead: Composer.no_time).
+UNSTATED = (Unstated(MONEY_ASK, MONEY_SAID, "具体金额或收费标准", whole_task=False),
+            Unstated(PROCEDURE_ASK, PROCEDURE_SAID, "办理流程、申请条件或所需材料", whole_task=False),
+            Unstated(PLACE_ASK, PLACE_SAID, "具体地点", whole_task=True))
 # Questions that ask for every task on a topic, not one fact.
 _LISTING = re.compile(r"哪些(任务|工作|安排|措施|举措|事|内容|项目)|有(什么|啥)(安排|任务|措施|举措|工作|规划|动作|新动作)|方面|"
                       r"相关的任务|有关的任务|都有(什么|啥)|(搞|做|干)(些|点)(啥|什么)")

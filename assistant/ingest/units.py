@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -125,10 +126,7 @@ def unify_names(notice: Notice, rules: NameRules | None = None) -> Notice:
     of different levels (市住建局, 县住建局) or a name and its bare form (住建局) are left apart.
     """
     rules = rules or name_rules()
-    uses: dict[str, int] = {}
-    for task in notice.tasks:
-        for unit in task.units:
-            uses[unit.name] = uses.get(unit.name, 0) + 1
+    uses = Counter(u.name for t in notice.tasks for u in t.units)  # in order of first use
     order = {name: i for i, name in enumerate(uses)}
     ranked = sorted(uses, key=lambda n: (-uses[n], order[n]))
     aliases = {name: derived_aliases(name, rules=rules) for name in ranked}

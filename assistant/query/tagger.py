@@ -133,6 +133,9 @@ class Tagger:
         self._places = {n.identity.place: n.doc_id for n in self._notices if n.identity.place}
         self._places.update({n.identity.place_short: n.doc_id for n in self._notices if n.identity.place_short})
         self._text = "".join(t.text for n in self._notices for t in n.tasks)
+        # every heading a question may name a part or group by: (heading, part number, group heading or "")
+        self._headings = {(s.title, s.number, "") for n in self._notices for s in n.sections}
+        self._headings |= {(t.group, t.section, t.group) for n in self._notices for t in n.tasks if t.group}
         self._levels = [_LEVEL_RANK.get(n.identity.level, 1) for n in self._notices]
         jieba.setLogLevel(60)
 
@@ -159,10 +162,9 @@ class Tagger:
     def names_a_heading(self, words: str) -> bool:
         """Whether the words end in a heading of a part or group: a whole group heading (「提振消费」), or four or
         more characters of a heading (「乡村振兴」 of 「全面推进乡村振兴」)."""
-        groups = {t.group for n in self._notices for t in n.tasks if t.group}
-        headings = [*(s.title for n in self._notices for s in n.sections), *groups]
-        return any(words.endswith(g) for g in groups) or any(
-            words[start:] in h for start in range(max(len(words) - 12, 0), len(words) - 3) for h in headings)
+        return any(group and words.endswith(group) for _, _, group in self._headings) or any(
+            words[start:] in heading for start in range(max(len(words) - 12, 0), len(words) - 3)
+            for heading, _, _ in self._headings)
 
     def section_by_title(self, q: str) -> tuple[tuple[int, ...], str]:
         """The part, or the group of tasks within a part (「(六)全面推进乡村振兴」), whose heading shares most character
@@ -173,9 +175,7 @@ class Tagger:
         def shared(title: str) -> int:
             return len(grams & {title[i:i + 2] for i in range(len(title) - 1)})
 
-        headings = {(s.title, s.number, "") for n in self._notices for s in n.sections}
-        headings |= {(t.group, t.section, t.group) for n in self._notices for t in n.tasks if t.group}
-        scores = sorted(((shared(title), number, group) for title, number, group in headings), reverse=True)
+        scores = sorted(((shared(title), number, group) for title, number, group in self._headings), reverse=True)
         if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
             return (), ""  # no heading shares a pair, or two share as many: not a reading to guess
         return (scores[0][1],), scores[0][2]

@@ -649,7 +649,7 @@ class Planner:
     def _part_in_talk(self, spans: Sequence[Span], turns: Sequence[Turn]) -> tuple[int, ...]:
         """The part the last item was counted in (「第五部分第一项是什么」), when the question counts an item with no
         part and no list of its own to count in (「那第二项呢」)."""
-        if not turns or self._sections(spans) or last_list(turns) or not any(s.kind in ("ordinal", "last") for s in spans):
+        if not turns or last_list(turns) or not any(s.kind in ("ordinal", "last") for s in spans):
             return ()
         for turn in reversed(turns):  # back over the questions about that item (「啥时候完成」)
             if turn.plan.op is not Op.TASK:
@@ -782,8 +782,7 @@ class Planner:
         if len(shown) > 3:
             return None
         text = "".join(self._by_id[r.doc_id].task(r.number).text for r in shown if r.doc_id in self._by_id)
-        words = [w for w in jieba.lcut(plan.question) if len(content(w)) >= 2 and w not in STOPWORDS]
-        used = [w for w in words if self.tagger.uses(w)]
+        used = [w for w in _own_words(plan.question) if self.tagger.uses(w)]
         if used and all(w in text for w in used):
             return replace(plan, tasks=shown, docs=plan.docs or shown_docs(turns[-1]))
         if not used and WHEN_ASK.search(plan.question):
@@ -850,7 +849,12 @@ def _run(value: str) -> tuple[int, int]:
 def _has_content(text: str) -> bool:
     """Whether a question holds a word about something, besides its slots, question words and requests (「全部列一下」
     「主办加协办」 say how to answer, not what about): its own words, not what is left once those are cut out."""
-    return any(len(content(w)) >= 2 and w not in STOPWORDS for w in jieba.lcut(text))
+    return bool(_own_words(text))
+
+
+def _own_words(text: str) -> list[str]:
+    """The words of a question about something: not its slots, question words or requests."""
+    return [w for w in jieba.lcut(text) if len(content(w)) >= 2 and w not in STOPWORDS]
 
 
 
