@@ -46,6 +46,7 @@ from ..eval.systems import assistant_system, each_result
 from ..eval.tables import read_question_file, resolve_titles
 from ..pipeline import Assistant
 from ..settings import Settings
+from .stops import Stops
 from .workdir import make_work_dir
 
 log = logging.getLogger(__name__)
@@ -276,31 +277,16 @@ def evaluation_tab(assistant: Assistant, settings: Settings | None = None, files
     substituted = scorer is not assistant
     max_mb = settings.web_eval_max_bytes / 1e6
 
-    # Cancelling is cooperative: 取消评测 flags the session's run, which stops after its current question and writes
-    # 已取消评测 as its own last update. (Gradio's `cancels=` kills the generator, but an update already on its way
-    # could then arrive after the cancel message and show a run that looks alive.)
-    stop_flags: dict[str, threading.Event] = {}
-    flags_lock = threading.Lock()
-
-    def session_of(request: gr.Request | None) -> str:
-        return str(getattr(request, "session_hash", None) or "")
+    # Cancelling is cooperative (see stops.py): 取消评测 flags the session's run, which stops after its current question
+    # and writes 已取消评测 as its own last update.
+    stops = Stops()
 
     def run_tab(upload: Any, shown: Any, request: gr.Request) -> Iterator[dict[Any, Any]]:
-        stop = threading.Event()
-        with flags_lock:
-            stop_flags[session_of(request)] = stop
-        try:
+        with stops.run(request) as stop:
             yield from run_steps(upload, shown, stop)
-        finally:
-            with flags_lock:
-                if stop_flags.get(session_of(request)) is stop:
-                    del stop_flags[session_of(request)]
 
     def cancel_run(request: gr.Request) -> None:
-        with flags_lock:
-            stop = stop_flags.get(session_of(request))
-        if stop is not None:
-            stop.set()
+        stops.stop(request)
 
     def run_steps(upload: Any, shown: Any, stop: threading.Event) -> Iterator[dict[Any, Any]]:
         path = _path(upload)

@@ -12,7 +12,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ from .logfiles import JsonLines
 from .privacy import bounded, mask
 from .protection import AuditLog, ClientAddress, FairLimiter, RateLimiter, SeenOnce, rate_limited_text
 from .render import escape_text, format_answer_html, format_question, render_answer, section_labels, stream_prefixes
+from .stops import Stops
 from .units_table import TABLE_HEADERS, filter_units, unit_table, write_csv
 from .workdir import make_work_dir
 
@@ -415,9 +416,30 @@ def build_app(
 
     hidden = [gr.update(visible=False, value="")] * MAX_FOLLOWUPS
 
+    stops = Stops()
+
     def respond(
         question: Any, conversation: Conversation | None, request: gr.Request
     ) -> Iterator[tuple[Any, ...]]:
+        """The chat's updates for one question. A stopped answer ends at its next step, with the chat as it was, the
+        question and a note that it was stopped: its own last update, so no late piece of the answer can follow."""
+        with stops.run(request) as stopped:
+            updates = answering(question, conversation, request)
+            first = next(updates, None)
+            if first is None:
+                return
+            yield first
+            for update in updates:
+                if stopped.is_set():
+                    updates.close()
+                    shown = first[1].messages if isinstance(first[1], Conversation) else ()
+                    yield list(shown), gr.skip(), gr.update(submit_btn=SEND, stop_btn=False), *hidden
+                    return
+                yield update
+
+    def answering(
+        question: Any, conversation: Conversation | None, request: gr.Request
+    ) -> Generator[tuple[Any, ...], None, None]:
         conv = conversation if isinstance(conversation, Conversation) else Conversation()
         text = question if isinstance(question, str) else ""
         if not text.strip():
@@ -486,8 +508,9 @@ def build_app(
             log.exception("no follow-ups for %r", mask(text[:200]))
             return ()
 
-    def stop(conversation: Conversation | None) -> tuple[Any, ...]:
+    def stop(conversation: Conversation | None, request: gr.Request) -> tuple[Any, ...]:
         """The reader stopped an answer: the chat as it was, the question and a note that it was stopped."""
+        stops.stop(request)
         conv = conversation if isinstance(conversation, Conversation) else Conversation()
         return list(conv.messages), gr.update(submit_btn=SEND, stop_btn=False), *hidden
 
@@ -627,14 +650,14 @@ def build_app(
                 evaluation_tab(assistant, settings, files)
 
         outputs = [chatbot, state, question, *followup_buttons]
-        asked = [question.submit(respond, [question, state], outputs, api_visibility="private", show_progress="hidden")]
+        # a question asked while an answer is still running (as a stopped one finishes its step) waits for it and is
+        # then answered: Gradio's default for these events drops it without a word
+        question.submit(respond, [question, state], outputs, api_visibility="private", show_progress="hidden",
+                        trigger_mode="always_last")
         for button in [*example_buttons, *followup_buttons]:
-            asked.append(button.click(respond, [button, state], outputs, api_visibility="private",
-                                      show_progress="hidden"))
-        # Gradio's hint says dicts, but it takes the events themselves (as its own ChatInterface passes them)
-        # cancel first, then show the chat as it was: a late piece of the stopped answer cannot overwrite it
-        question.stop(None, None, None, cancels=asked, api_visibility="private", queue=False).then(  # type: ignore[arg-type]
-            stop, [state], [chatbot, question, *followup_buttons], api_visibility="private", queue=False)
+            button.click(respond, [button, state], outputs, api_visibility="private", show_progress="hidden",
+                         trigger_mode="always_last")
+        question.stop(stop, [state], [chatbot, question, *followup_buttons], api_visibility="private", queue=False)
         clear_button.click(clear, None, outputs, api_visibility="private", queue=False)
         chatbot.clear(clear, None, outputs, api_visibility="private", queue=False)
         chatbot.like(feedback, [state], None, api_visibility="private")

@@ -58,6 +58,19 @@ CONTRAST_JS = r"""
 """
 
 BOX_JS = "e => { const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; }"
+# the boxes of each selector's elements once the layout has stopped moving (the same for 5 frames in a row, at most
+# ~3 s): an answer is laid out again after its last update arrives, and a box measured during that is not where it ends
+SETTLED_BOXES_JS = """async selectors => {
+  const measure = () => selectors.map(s => [...document.querySelectorAll(s)].map(e => {
+    const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; }));
+  let last = JSON.stringify(measure()), same = 0;
+  for (let i = 0; i < 180 && same < 5; i++) {
+    await new Promise(r => requestAnimationFrame(r));
+    const now = JSON.stringify(measure());
+    same = now === last ? same + 1 : 0; last = now;
+  }
+  return JSON.parse(last);
+}"""
 
 
 class Chat:
@@ -90,6 +103,9 @@ class Chat:
 
     def box(self, locator: Any) -> dict[str, float]:
         return dict(locator.evaluate(BOX_JS))
+
+    def settled_boxes(self, *selectors: str) -> list[list[dict[str, float]]]:
+        return list(self.page.evaluate(SETTLED_BOXES_JS, list(selectors)))
 
     def close(self) -> None:
         self.context.close()
@@ -174,12 +190,11 @@ def test_desktop_chat_icons_and_label_do_not_cover_messages(open_chat: Any) -> N
     chat.ask("区商务局负责哪些任务?")
     page = chat.page
     page.locator("#chatbot .message-wrap, #chatbot [role=log]").first.evaluate("e => e.scrollTop = 0")
-    icons = page.locator("#chatbot .icon-button-wrapper button, #chatbot [data-testid=block-label]")
-    assert icons.count() >= 1  # the trash icon is there: the check below is not vacuous
-    messages = [chat.box(m) for m in page.locator("#chatbot .message").all()]
+    icons, messages = chat.settled_boxes("#chatbot .icon-button-wrapper button, #chatbot [data-testid=block-label]",
+                                         "#chatbot .message")
+    assert icons  # the trash icon is there: the check below is not vacuous
     assert messages
-    for i in range(icons.count()):
-        icon = chat.box(icons.nth(i))
+    for icon in icons:
         for m in messages:
             overlap_x = min(icon["x"] + icon["width"], m["x"] + m["width"]) - max(icon["x"], m["x"])
             overlap_y = min(icon["y"] + icon["height"], m["y"] + m["height"]) - max(icon["y"], m["y"])
@@ -260,6 +275,38 @@ def test_stop_button_stops_a_streaming_answer(open_chat: Any) -> None:
     # the conversation goes on
     answer = chat.ask("区商务局负责哪些任务?")
     assert answer.locator(".sources details").count() > 0
+
+
+def test_a_question_asked_right_after_stop_is_answered(open_chat: Any) -> None:
+    # the stopped answer may still be finishing its step on the server: the next question must wait, not be dropped
+    chat = open_chat(DESKTOP)
+    page = chat.page
+    for _ in range(2):
+        page.fill("#question textarea", "区相关部门负责哪些任务?各街道负责哪些任务?")
+        page.press("#question textarea", "Enter")
+        page.get_by_role("button", name="停止").click()
+        answer = chat.ask("区商务局负责哪些任务?")  # at once, without waiting for 发送 to come back
+        assert answer.locator(".sources details").count() > 0
+    assert page.locator("#chatbot .answer.stopped").count() == 2
+    assert page.locator("#chatbot .answer").count() == 4
+
+
+def test_a_question_asked_while_an_answer_streams_is_answered_after_it(open_chat: Any) -> None:
+    chat = open_chat(DESKTOP)
+    page = chat.page
+    page.fill("#question textarea", "区相关部门负责哪些任务?各街道负责哪些任务?")
+    page.press("#question textarea", "Enter")
+    page.wait_for_selector("#chatbot .answer .pending")
+    page.fill("#question textarea", "区商务局负责哪些任务?")
+    page.press("#question textarea", "Enter")
+    assert page.locator("#chatbot .answer .pending").count() == 1  # the first answer was streaming throughout
+    chat.wait_for_answer(1)
+    answers = page.locator("#chatbot .answer")
+    assert answers.count() == 2
+    assert page.locator("#chatbot .user-text").all_inner_texts() == [
+        "区相关部门负责哪些任务?各街道负责哪些任务?", "区商务局负责哪些任务?"]
+    assert answers.first.locator(".sources details").count() > 0
+    assert "区商务局" in answers.last.inner_text() and answers.last.locator(".sources details").count() > 0
 
 
 def test_counter_and_long_paste_are_said_not_cut(open_chat: Any) -> None:
