@@ -29,7 +29,7 @@ from .ingest.units import UnitDirectory
 from .query.plan import Combine, Op, Order, Plan, Turn
 from .query.retrieval import BM25Retriever, HybridRetriever, Lexicon
 from .query.routes import Route
-from .query.times import WHEN_ASK, time_stated
+from .query.times import WHEN_ASK, due_months, time_stated
 from .query.understand import Planner
 from .records import Answer, Chunk, Notice, Ref, Role, RoleFilter, Task, role_label
 from .settings import Settings
@@ -181,7 +181,7 @@ class Assistant:
     def _list(self, plan: Plan) -> Answer:
         docs = self._scope(plan)
         simple = not (plan.exclude or plan.sections or plan.topic or plan.tasks or plan.unit_roles or plan.field
-                      or plan.combine is not Combine.EACH)
+                      or plan.due or plan.combine is not Combine.EACH)
         if simple:
             # each notice's own unit of that name, in the notices asked about (not a namesake elsewhere)
             names = dict.fromkeys(n for name in plan.units for n in self.units.namesakes(name)
@@ -195,7 +195,10 @@ class Assistant:
                     head = f"{'与'.join(plan.units)}共同涉及的任务共 {len(shared)} 项:"
                     composed.insert(0, self.compose.task_list(head, [self._task_of(r) for r in shared]))
             return self._finish(_join(composed), Route.UNIT)
-        refs = self._unit_refs(plan.units, plan.unit_roles or plan.role, docs, plan.combine)
+        if plan.units:
+            refs = self._unit_refs(plan.units, plan.unit_roles or plan.role, docs, plan.combine)
+        else:  # 「哪些任务6月底前要完成」「其中…」: every task in scope, or those the last answer listed
+            refs = list(plan.tasks) or [t.ref for d in docs for t in self._by_id[d].tasks]
         if plan.exclude:
             out = set(self._unit_refs(plan.exclude, None, docs, Combine.OR))
             refs = [r for r in refs if r not in out]
@@ -213,11 +216,31 @@ class Assistant:
                                              within=set(refs))
             keep = {s.task.ref for s in picked}
             refs = [r for r in refs if r in keep]
+        if plan.due:
+            refs = [r for r in refs if self._due_sentence(self._task_of(r), plan.due)]
         reading = self._reading(plan)
         if not refs:
             return self._finish(Composed(f"按“{reading}”理解:通知中没有这样的任务。"), Route.UNIT)
         head = f"按“{reading}”理解,共 {len(refs)} 项任务:"
+        if plan.due:
+            return self._finish(self._due_list(head, [self._task_of(r) for r in refs], plan.due), Route.UNIT)
         return self._finish(self.compose.task_list(head, [self._task_of(r) for r in refs]), Route.UNIT)
+
+    def _due_list(self, head: str, tasks: Sequence[Task], month: int) -> Composed:
+        """Tasks due by a month, each with the words that give its time."""
+        lines: list[Composed | str] = [head]
+        lines += [f"{i}. " + self.compose.fact_line(t, self._due_sentence(t, month)) for i, t in enumerate(tasks, 1)]
+        return _join(lines, "\n")
+
+    def _due_sentence(self, task: Task, month: int) -> str:
+        """The sentence of a task (or its 完成时限 field) that sets a time by the end of `month`, or ""."""
+        year = self.notice_of(task).year
+        for sentence in task.sentences:
+            if any(m <= month for m in due_months(sentence, year=year)):
+                return sentence
+        if task.deadline and any(m <= month for m in due_months("", task.deadline, year)):
+            return f"{task.gist}(完成时限:{task.deadline})"
+        return ""
 
     def _unit_refs(self, names: Sequence[str], role: RoleFilter | tuple[RoleFilter, ...], docs: Sequence[str],
                    combine: Combine) -> list[Ref]:
@@ -243,6 +266,8 @@ class Assistant:
         parts = [f"{joiner.join(plan.units)}{'共同' if plan.combine is Combine.AND else ''}{role}"]
         if plan.unit_roles:
             parts = ["、".join(f"{u}{role_label(r)}" for u, r in zip(plan.units, plan.unit_roles, strict=True))]
+        if not plan.units:
+            parts = []
         if plan.tasks:
             parts.insert(0, f"在上一条回答列出的 {len(plan.tasks)} 项任务中")
         if plan.exclude:
@@ -253,6 +278,8 @@ class Assistant:
             parts.append("、".join(f"第{k}部分" for k in plan.sections) + "中")
         if plan.topic:
             parts.append(f"与“{plan.topic}”有关")
+        if plan.due:
+            parts.append(f"{plan.due_said}有时间要求")
         return ",".join(parts)
 
     def _count(self, plan: Plan) -> Answer:
@@ -417,6 +444,14 @@ class Assistant:
         if not picked:
             return self._refuse(replace(plan, reason=self._why_not(plan)), ranked)
         tasks = sorted((s.task for s in picked), key=lambda t: self._order(t.ref))
+        if plan.due:
+            # 「养老方面哪些上半年要完成」: the topic's tasks due by then
+            due = [t for t in tasks if self._due_sentence(t, plan.due)]
+            if not due:
+                return self._finish(Composed(f"与这个问题有关的任务中,没有{plan.due_said}有时间要求的。"), Route.TOPIC,
+                                    ranked=ranked)
+            return self._finish(self._due_list(f"与这个问题有关、{plan.due_said}有时间要求的任务共 {len(due)} 项:", due,
+                                               plan.due), Route.TOPIC, ranked=ranked)
         if len(tasks) <= _QUOTED_TOPIC:
             # a few tasks: what each says about the question (「找工作有什么帮助?」 wants the 就业服务站, not a title)
             lines: list[Composed | str] = [plan.caveat] if plan.caveat else []

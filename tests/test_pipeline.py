@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from opencc import OpenCC
 
 from assistant import Answer, Assistant
+from assistant.records import Notice
 
 from .expected_units import expected_unit_tasks, expected_units
 
@@ -419,3 +420,19 @@ def test_follow_ups_with_no_subject_of_their_own(assistant: Assistant) -> None:
     assert assistant.answer("托位一个月收多少钱", ["婴幼儿托位新增多少"]).citations == (54,)
     when = assistant.answer("啥时候弄完", ["婴幼儿托位新增多少"])
     assert when.citations == (54,) and not when.refused
+
+
+def test_a_list_of_what_is_due_by_a_time_is_every_task_that_says_so(assistant: Assistant, notice: Notice) -> None:
+    said = {t.number for t in notice.tasks if "上半年" in t.text}
+    assert said  # the check below is not vacuous
+    answer = assistant.answer("哪些任务要在上半年完成?")
+    assert not answer.refused and {r.number for r in answer.refs} == said
+    assert "上半年" in answer.text  # each task is shown with the words that give its time
+    unit = next(u for t in notice.tasks if t.number in said for u in t.leads)
+    mine = assistant.answer(f"{unit}负责的任务里,哪些年底前要完成?")
+    assert not mine.refused and {r.number for r in mine.refs} >= said
+
+
+def test_nothing_due_by_a_time_is_said_not_refused(assistant: Assistant) -> None:
+    answer = assistant.answer("哪些任务要在一季度前完成?")
+    assert not answer.refused and not answer.refs and "没有" in answer.text

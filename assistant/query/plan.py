@@ -68,6 +68,8 @@ class Plan:
     group: str = ""  # for SECTION: a group of the part's tasks, by its heading (「(六)全面推进乡村振兴」)
     tasks: tuple[Ref, ...] = ()
     topic: str = ""  # words a list is filtered by
+    due: int = 0  # a list narrowed to the tasks with a time stated by the end of this month (「6月底前」 -> 6)
+    due_said: str = ""  # that bound as the question said it, for the reading
     field: str = ""  # metadata field; for TASK: content / who / section / deadline / leader (also on WHO); for COUNT: tasks / parts / lead_only / units / units_both / lead_count / shown (the tasks of the last list); for SECTION: title / units; for LIST: alone
     query: str = ""  # text for retrieval (with the conversation it leans on)
     focus: str = ""  # the current question's own words, for picking sentences

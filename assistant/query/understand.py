@@ -36,7 +36,7 @@ from .conversation import (
 from .plan import Combine, Op, Order, Plan, Rank, Turn
 from .retrieval import STOPWORDS
 from .tagger import Span, Tagger, chinese_number, template
-from .times import WHEN_ASK
+from .times import WHEN_ASK, due_asked
 
 
 def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -165,6 +165,8 @@ _NOT_LEAD = re.compile(rf"(不是|并非|非|不|没有?)(由其|自己)?({_LEAD
 _NOT_ASSIST = re.compile(rf"(不是|并非|非|不|没有?)({_ASSIST.pattern})")
 # what a question about the tasks without assisting units says (没有协办, 无配合, 只有主办, 不需要配合, 仅由…)
 _ONLY_LEADS = re.compile(r"没|无|不|只|单独|仅")
+# 「我们配合的这些里」: a set named by its own description (a role, then 这些), not the last list shown
+_NAMED_SET = re.compile(r"(牵头|主办|配合|协办|参与|负责)的?(这些|这几项|那些)(里|中|当中|里面|之中)?")
 _NEGATED = re.compile(r"(?<!有)没有|不是|只有|只列|单独|无")  # 「没有协办单位的任务」 asks about the notice, not the last answer
 
 
@@ -257,6 +259,28 @@ class Planner:
     # -- one clause -----------------------------------------------------------------------------------------
     def _plan_clause(self, q: str, turns: Sequence[Turn], joined: bool = False) -> Plan:
         """One clause; `joined` when it follows another clause of the same question (which names its notice)."""
+        month, said, rest = due_asked(q)
+        if month and rest:
+            # 「我们配合的这些里,哪些有6月底前的时间节点」: the list the rest asks for, narrowed to what is due by then
+            return self._due(self._plan_clause_read(rest, turns, joined), q, month, said, turns,
+                             worded=bool(content(template(rest, self.tagger.tag(rest)))))
+        return self._plan_clause_read(q, turns, joined)
+
+    def _due(self, plan: Plan, q: str, month: int, said: str, turns: Sequence[Turn], worded: bool) -> Plan:
+        """A plan narrowed to the tasks due by `month`: a unit's list, a part, a topic (when the rest has words of
+        its own), the last list shown (「其中」「这些里」), or else every task."""
+        due = {"due": month, "due_said": said, "question": q, "count": plan.count or bool(re.search(r"几|多少", q))}
+        if plan.op is Op.LIST or (plan.op is Op.TOPIC and (plan.topic or (worded and not plan.tasks))):
+            return replace(plan, **due)  # type: ignore[arg-type]
+        if plan.op is Op.SECTION and plan.field != "title":
+            return replace(plan, op=Op.LIST, units=(), role=None, field="", **due)  # type: ignore[arg-type]
+        among = plan.tasks if plan.op in (Op.TOPIC, Op.COUNT) else ()
+        if not among and turns and WITHIN.search(q) and (t := last(turns, _LISTLIKE)) is not None:
+            among = t.refs
+        return replace(plan, op=Op.LIST, units=(), role=None, sections=(), tasks=among, topic="", field="",
+                       reason="", subject="", **due)  # type: ignore[arg-type]
+
+    def _plan_clause_read(self, q: str, turns: Sequence[Turn], joined: bool = False) -> Plan:
         spans = self.tagger.tag(q)
         family: tuple[str, ...] = ()
         if not any(s.kind in ("unit", "unknown_unit") for s in spans) and (found := self._function_unit(q)):
@@ -537,7 +561,8 @@ class Planner:
         if corrected:
             reading = "、".join([*filter(None, [reading]), *(f"“{s.text}”按“{s.value}”理解" for s in corrected)])
         within: tuple[Ref, ...] = ()
-        if WITHIN.search(q) and turns and (t := last(turns, _LISTLIKE)) is not None and t.refs:
+        if (WITHIN.search(q) and not _NAMED_SET.search(q) and turns and (t := last(turns, _LISTLIKE)) is not None
+                and t.refs):
             within = t.refs  # 「其中哪几项是区政府各部门协办的?」: among the tasks the last list showed
         alone = len(include) == 1 and bool(_ALONE.search(q))
         if alone:

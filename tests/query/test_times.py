@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.query.times import time_stated
+from assistant.query.times import due_asked, due_months, time_stated
 
 
 @pytest.mark.parametrize(("question", "sentence", "stated"), [
@@ -33,3 +33,42 @@ def test_a_task_without_a_deadline_of_its_own_quotes_the_time_its_text_gives() -
     assert "没有单列完成时限,原文写明:“推进市人民医院新院区建设,年内完成主体工程;”" in said
     said = compose.task(notice.task(1), "deadline", None, question="新院区什么时候投用").text
     assert "通知没有写明这项任务的完成时限" in said
+
+
+@pytest.mark.parametrize(("question", "month", "said"), [
+    ("我们配合的这些里,哪些有6月底前的时间节点", 6, "6月底前"),
+    ("上半年要完成哪些任务", 6, "上半年"),
+    ("哪些任务要在年底前完成", 12, "年底前"),
+    ("三季度前要干完的有哪些", 9, "三季度前"),
+    ("第一季度末前要办的事有哪些", 3, "一季度末前"),
+    ("九月底前需要完成的工作有几项", 9, "九月底前"),
+    ("十一月底前哪些要完工", 11, "十一月底前"),
+])
+def test_a_bound_on_when_tasks_are_due(question: str, month: int, said: str) -> None:
+    got, bound, rest = due_asked(question)
+    assert (got, bound) == (month, said)
+    assert bound not in rest and rest
+
+
+@pytest.mark.parametrize("question", [
+    "10月份有哪些活动",  # when, not by when
+    "6月底前首批专项债开工了吗",  # a fact, not a list
+    "区商务局负责哪些任务",
+    "全年新增就业多少人",
+])
+def test_no_bound_is_read_where_none_is_asked(question: str) -> None:
+    assert due_asked(question) == (0, "", question)
+
+
+@pytest.mark.parametrize(("text", "deadline", "months"), [
+    ("6月底前完成首批专项债项目开工", "", (6,)),
+    ("改造老旧小区42个,6月底前全部开工,11月底前全面完工", "", (6, 11)),
+    ("10月份举办运动会", "", ()),  # when something happens is no due date
+    ("年底前投入使用10万平方米", "", (12,)),
+    ("上半年完成招标,三季度开工", "", (6, 9)),
+    ("力争2026年6月底前全线通车", "", ()),  # another year's
+    ("完成投资85亿元", "2025年12月", (12,)),  # any month of the 完成时限 field
+    ("完成投资85亿元", "", ()),
+])
+def test_the_months_a_task_is_due_by(text: str, deadline: str, months: tuple[int, ...]) -> None:
+    assert due_months(text, deadline, "2025") == months

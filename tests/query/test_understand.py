@@ -743,3 +743,29 @@ def test_an_item_counted_in_a_part_keeps_the_part_for_the_next(planner: Planner)
     check(first, Op.TASK, tasks=(part[0],), sections=(3,))
     when = Turn(Plan(Op.TASK, "啥时候完成", tasks=(Ref(DOC, part[0]),), field="deadline"), (Ref(DOC, part[0]),))
     check(planner.plan("那第二项呢", [Turn(first, (Ref(DOC, part[0]),)), when]), Op.TASK, tasks=(part[1],))
+
+
+DUE = [
+    ("哪些任务要在6月底前完成", {"units": (), "due": 6, "sections": ()}),
+    ("区商务局的任务里哪些年底前要完成", {"units": ("区商务局",), "due": 12}),
+    ("第二部分哪些上半年要完成", {"units": (), "sections": (2,), "due": 6}),
+    ("九月底前需要完成的工作有几项", {"units": (), "due": 9, "count": True}),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), DUE)
+def test_a_list_narrowed_to_what_is_due_by_a_time(planner: Planner, question: str, expected: dict[str, Any]) -> None:
+    check(planner.plan(question), Op.LIST, **expected)
+
+
+def test_what_is_due_among_the_last_list_and_a_set_named_by_its_role(planner: Planner) -> None:
+    shown = Turn(Plan(Op.LIST, "区商务局负责哪些任务", units=("区商务局",)), tuple(Ref(DOC, n) for n in (2, 3, 5)))
+    check(planner.plan("其中哪些三季度前要完成", [shown]), Op.LIST, units=(), tasks=(2, 3, 5), due=9)
+    topic = Turn(Plan(Op.TOPIC, "其中跟外贸有关的", tasks=shown.refs), (Ref(DOC, 3),))
+    # 「协办的这些里」 names the set by its role: the unit's whole list, not the last one shown
+    check(planner.plan("区商务局协办的这些里,哪些有6月底前的时间节点", [shown, topic]), Op.LIST,
+          units=("区商务局",), role=Role.ASSIST, tasks=(), due=6)
+
+
+def test_a_month_that_says_when_is_no_due_bound(planner: Planner) -> None:
+    assert planner.plan("10月份有哪些活动").due == 0
