@@ -74,14 +74,15 @@ _LISTING = re.compile(r"哪些(任务|工作|安排|措施|举措|事|内容|项
 # two-character names, 「南大、南邮这些」, are names, not themes)
 _PHRASE_LIST = re.compile(r"[\u4e00-\u9fff]{3,8}(?:、[\u4e00-\u9fff]{3,8})+(?=这类|之类|这些|等|有关|相关|方面|这块)")
 # examples a question gives of what it means (「比如修路、过江通道啥的」「包括大数据、信息化这些」)
-_EXAMPLES = re.compile(r"(?:比如|例如|譬如|诸如|包括)(?:说|像)?(?P<items>[^,,。??!!;;]+)")
+# (a dash after a theme spells it out too: 「老小区这一块——旧改、装电梯、物业管理」)
+_EXAMPLES = re.compile(r"(?:比如|例如|譬如|诸如|包括|——|—)(?:说|像)?(?P<items>[^,,。??!!;;—]+)")
 _EXAMPLE_SPLIT = re.compile(r"[、/]|和|及|与|或|啊|呀|还有")
 _ASKING_WORD = re.compile(r"哪|什么|啥|几|多少|怎么")
 _EXAMPLE_TAIL = re.compile(r"(?:啥的|什么的|之类的?|这些|这类|等等?|的)+$")
 
 
 def examples(text: str) -> list[str]:
-    """The examples a question gives after 比如 / 例如 / 包括, each of two characters or more."""
+    """The examples a question gives after 比如 / 例如 / 包括 or a dash, each of two characters or more."""
     found = []
     for m in _EXAMPLES.finditer(text):
         items = _EXAMPLE_SPLIT.split(_EXAMPLE_TAIL.sub("", m.group("items").strip()))

@@ -90,6 +90,19 @@ def _pairs(data: Any, where: str) -> tuple[tuple[str, Slot], ...]:
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
+def _with_each_noun(pairs: tuple[tuple[str, Slot], ...], nouns: Any) -> tuple[tuple[str, Slot], ...]:
+    """Each label that ends with a unit noun (牵头单位) also with every other one (牵头科室, 牵头处室), longest first."""
+    if not isinstance(nouns, list) or not all(isinstance(n, str) and n for n in nouns):
+        raise CorpusError(f"{DATA.name}: unit_nouns.words must be a list of words")
+    known = dict(pairs)
+    for word, slot in pairs:
+        noun = next((n for n in nouns if word.endswith(n) and len(word) > len(n)), None)
+        if noun is not None:
+            for other in nouns:
+                known.setdefault(word[: -len(noun)] + other, slot)
+    return tuple(sorted(known.items(), key=lambda p: -len(p[0])))
+
+
 @lru_cache(maxsize=1)
 def layout_words() -> LayoutWords:
     """The packaged layout words, read and checked once."""
@@ -97,7 +110,7 @@ def layout_words() -> LayoutWords:
         data = json.loads(DATA.read_text(encoding="utf-8"))
         rules = tuple((re.compile(p), RoleRule(rule)) for rule, patterns in data["rules"].items() for p in patterns)
         return LayoutWords(
-            labels=_pairs(data["labels"], "labels"),
+            labels=_with_each_noun(_pairs(data["labels"], "labels"), data["unit_nouns"]["words"]),
             suffixes=_pairs(data["suffixes"], "suffixes"),
             columns=_pairs(data["columns"], "columns"),
             rules=rules,

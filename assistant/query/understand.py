@@ -74,14 +74,15 @@ _FIELD_LABELS, _FIELD_ASKS = _field_patterns()
 def field_asked(q: str) -> str:
     """The task field a question asks for: "deadline" (完成时限) or "leader" (责任领导), else ""."""
     return next((field for field, pattern in _FIELD_ASKS.items() if pattern.search(q)), "")
-_AND = re.compile(rf"共同|一起|都(?:要|需要|得)?(有|在|参与|负责|{_LEAD.pattern}|{_ASSIST.pattern})|联合|同时|都有份|合作|均")
+# (「…的任务都有哪些」 is a list's 都, not a joint one)
+_AND = re.compile(rf"共同|一起|都(?:要|需要|得)?(有(?!哪|什么|啥|些)|在|参与|负责|{_LEAD.pattern}|{_ASSIST.pattern})|联合|同时|都有份|合作|均")
 _OR = re.compile(r"或者|或是|或")
 # what a part of the plan is called after 这/那 (「这部分」「那一大部分」「那个板块」「这一大块」)
 _PART_NOUN = r"(?:大?部分|大?板块|大块|大项)"
 # 「X那一块」: a part or group of the plan when X names its heading, else a topic (「养老这一块」)
 _BLOCK = re.compile(r"([\u4e00-\u9fff]{2,})的?(?:那|这)一块")
 _NOT = re.compile(r"不|没|未|除了|除去|排除|以外|之外")
-_SUPERLATIVE = re.compile(r"最多|最少|第[一二三四五六七八九十\d]+多|最忙|排名|排序|排个序|更多|谁.{0,6}多(?!少)|"
+_SUPERLATIVE = re.compile(r"最多|最少|最广|最忙|第[一二三四五六七八九十\d]+多|最忙|排名|排序|排个序|更多|谁.{0,6}多(?!少)|"
                           r"哪个.{0,8}更?多(?!少)|比(?!例|重|率).{0,12}多(?!少)")
 _NTH = re.compile(r"第([一二三四五六七八九十\d]+)(多|名)")
 _EXACTLY = re.compile(r"只(?:牵头|主办|负责|协办|承担|参与)?了?([一二两三四五\d])项")
@@ -89,7 +90,7 @@ _LEAST = re.compile(r"最少|最低")
 # a topic marked in the question: 关于X的 / 跟X有关 / X方面 (within one clause)
 _TOPIC_MARK = re.compile(r"(?:关于|围绕)(?P<a>[^,,。??!!;;]{1,12}?)(?:的|方面|这块|工作|[,,。??!!]|$)|"
                          r"(?:跟|同)(?P<b>[^,,。??!!;;]{1,12}?)(?:有关|相关)|"
-                         r"(?P<c>[^,,。??!!;;在]{1,16}?)(?:方面|这块|这一块)")
+                         r"(?P<c>[^,,。??!!;;在]{1,24}?)(?:方面|这块|这一块)")
 # aggregates over the plan's units and tasks
 _UNITS_COUNTED = re.compile(r"(?:多少|(?<!哪)几)个(?:单位|部门)|(?:单位|部门)(?:一共|总共|共)有?(?:多少|几)|"
                             r"(?:哪些|所有)(?:单位|部门)(?:参与|涉及|有份|有任务)")
@@ -161,11 +162,13 @@ _ROLES_JOINED = re.compile(r"(?<=主办|牵头|协办|配合)加上?(?=主办|�
 _PEOPLE_UNIT = re.compile(r"(?:他们|她们|人家|我们|咱们)(?:局|单位|部门)?(?=还|又|也|都|一共|总共|牵头|主办|协办|配合|负责|参与|承担)")
 
 
-_NOT_LEAD = re.compile(rf"(不是|并非|非|不|没有?)(由其|自己)?({_LEAD.pattern})")
-_NOT_ASSIST = re.compile(rf"(不是|并非|非|不|没有?)({_ASSIST.pattern})")
+# 「不是牵头的」「除了自己牵头的,还…」: the role said is the one left out
+_NOT_LEAD = re.compile(rf"(不是|并非|非|不|没有?|除了|除去|除)(由其|自己|本身)?({_LEAD.pattern})")
+_NOT_ASSIST = re.compile(rf"(不是|并非|非|不|没有?|除了|除去|除)(由其|自己|本身)?({_ASSIST.pattern})")
 # what a question about the tasks without assisting units says (没有协办, 无配合, 只有主办, 不需要配合, 仅由…)
 _ONLY_LEADS = re.compile(r"没|无|不|只|单独|仅")
 # 「我们配合的这些里」: a set named by its own description (a role, then 这些), not the last list shown
+_NEAR_TIE = 0.06  # the classifier's top two scores this close are a tie
 _NAMED_SET = re.compile(r"(牵头|主办|配合|协办|参与|负责)的?(这些|这几项|那些)(里|中|当中|里面|之中)?")
 _NEGATED = re.compile(r"(?<!有)没有|不是|只有|只列|单独|无")  # 「没有协办单位的任务」 asks about the notice, not the last answer
 
@@ -266,6 +269,14 @@ class Planner:
                              worded=bool(content(template(rest, self.tagger.tag(rest)))))
         return self._plan_clause_read(q, turns, joined)
 
+    def _label(self, templated: str) -> str:
+        """The classifier's operation; a near tie between a fact (or who) and a topic list goes to the list when the
+        question marks a topic of its own (「有没有关于老年人的政策」「老小区这一块——旧改、装电梯…对应哪几条」)."""
+        (first, p1), (second, p2) = self.classifier.scores(templated)[:2]
+        if first in ("fact", "who") and second == "topic" and p1 - p2 < _NEAR_TIE and _marked_topic(templated):
+            return "topic"
+        return first
+
     def _due(self, plan: Plan, q: str, month: int, said: str, turns: Sequence[Turn], worded: bool) -> Plan:
         """A plan narrowed to the tasks due by `month`: a unit's list, a part, a topic (when the rest has words of
         its own), the last list shown (「其中」「这些里」), or else every task."""
@@ -293,7 +304,7 @@ class Planner:
             spans = sorted([*spans, Span(m.start(), m.end(), "unit", named[0], m.group(0))], key=lambda s: s.start)
         templated = template(q, spans)
         # 「这几份通知里…」 says where to look, it does not ask about the notice itself
-        label = self.classifier.classify(_CONTAINER.sub("", templated) or templated)
+        label = self._label(_CONTAINER.sub("", templated) or templated)
         # places, years and titles choose the documents; they are not words to find in a task
         own = _without(q, [s for s in spans if s.kind in ("place", "year", "title")])
         base = Plan(Op.FACT, q, query=own, focus=own, label=label)
@@ -308,7 +319,7 @@ class Planner:
             # the title words of another notice's part (「扩大有效」) are no part of the notice the question names
             spans = [s for s in spans if not (s.kind == "section" and s.doc and s.doc not in docs)]
             templated = template(q, spans)
-            label = self.classifier.classify(_CONTAINER.sub("", templated) or templated)
+            label = self._label(_CONTAINER.sub("", templated) or templated)
             base = replace(base, label=label)
         if not docs and turns and (joined or FOLLOWUP.search(q) or WITHIN.search(q) or len(content(templated)) <= 2):
             docs = shown_docs(turns[-1])  # a follow-up is about the notices the conversation is on
@@ -858,7 +869,8 @@ def _marked_topic(q: str) -> str:
     for m in _TOPIC_MARK.finditer(q):
         words = m.group("a") or m.group("b") or m.group("c") or ""
         if _has_content(words):
-            return content(words)
+            # the themes it lists stay apart (「安全生产、燃气、消防这些方面」), each scored as its own theme
+            return "、".join(filter(None, (content(w) for w in words.split("、"))))
     return ""
 
 

@@ -449,3 +449,29 @@ def test_a_cover_letter_without_its_attachment_says_so(tmp_path: Path) -> None:
     notice = parse_file(letter)
     assert not notice.structured
     assert any("附件「2024年重点工作任务分解表」" in w for w in notice.info.warnings)
+
+
+def test_a_street_office_plan_with_offices_as_units(tmp_path: Path) -> None:
+    """A 街道 plan names its own offices (科室) where a government names departments: 「责任科室」「牵头科室」「配合科室」
+    are the labels 责任单位 / 牵头单位 / 配合单位 with another noun, 「X(牵头)」 marks the lead among the responsible,
+    and an office written full and short (城市建设管理办公室 / 城建办) is one unit."""
+    text = "\n".join([
+        "【测试样本,非真实文件】某区桐林街道办事处关于印发桐林街道2025年重点工作任务分解方案的通知",
+        "各社区居委会,街道各科室:", "现将方案印发给你们。责任科室中标注“牵头”的为牵头科室,其余为配合科室。",
+        "桐林街道办事处", "2025年2月1日", "桐林街道2025年重点工作任务分解方案", "一、城市更新",
+        "1.完成老旧小区改造4个。", "责任领导:某某某(虚构)", "责任科室:城市建设管理办公室(牵头)、财政所、各社区",
+        "完成时限:2025年11月",
+        "2.新建口袋公园2个。", "牵头科室:城建办", "配合科室:社会事务办公室、各社区居委会",
+        "3.新增停车泊位300个。", "责任科室:城建办(牵头)、综合行政执法队、社事办",
+        "4.整治背街小巷5条。", "责任科室:执法队"])
+    path = tmp_path / "tonglin_2025.txt"
+    path.write_text(text, encoding="utf-8")
+    notice = parse_file(path)
+    assert _units(notice) == {
+        1: (("城建办",), ("财政所", "各社区")),
+        2: (("城建办",), ("社会事务办公室", "各社区")),  # (on a tie, the name used first)
+        3: (("城建办",), ("综合行政执法队", "社会事务办公室")),
+        4: (("综合行政执法队",), ()),
+    }
+    assert notice.task(1).deadline == "2025年11月" and notice.task(1).leader == "某某某(虚构)"
+    assert dict(notice.info.unified)["城建办"] == ("城市建设管理办公室",)

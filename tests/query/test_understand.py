@@ -75,6 +75,7 @@ ROLES = [
     ("区房产局协办了什么", Role.ASSIST),
     ("区文旅局参与但不牵头的任务", Role.ASSIST),
     ("区民政局不是协办而是主办的任务", Role.LEAD),
+    ("区商务局除了自己牵头的,还作为配合单位参与了哪些", Role.ASSIST),  # the role after 除了 is left out
     ("区科技局负责哪些", None),
 ]
 
@@ -89,6 +90,7 @@ SET_OPS = [
     ("科技局和高新区管委会一起牵头的工作", ("区科技局", "高新区管委会"), Combine.AND, ()),
     ("区民政局与区房产局都参与了哪些", ("区民政局", "区房产局"), Combine.AND, ()),
     ("区城管局或者区水务局负责的", ("区城管局", "区水务局"), Combine.OR, ()),
+    ("区城管局或者区水务局牵头的任务都有哪些", ("区城管局", "区水务局"), Combine.OR, ()),  # a list's 都, not a joint one
     ("区科技局主办但高新区管委会没参与的", ("区科技局",), Combine.EACH, ("高新区管委会",)),
     ("区发改委牵头、区商务局不参与的任务", ("区发改委",), Combine.EACH, ("区商务局",)),
     ("除了区商务局以外区投促局还负责哪些", ("区投促局",), Combine.EACH, ("区商务局",)),
@@ -237,6 +239,7 @@ def test_45_buildings_is_not_task_45(planner: Planner) -> None:
 
 RANKS = [
     ("哪个单位的任务最多", ("units", Order.MOST, 1, 0, "")),
+    ("哪个部门参与面最广", ("units", Order.MOST, 1, 0, "")),
     ("牵头任务最少的部门", ("units", Order.LEAST, 1, 0, "")),
     ("任务数第二多的单位是哪个", ("units", Order.MOST, 2, 0, "")),
     ("只主办了一项任务的单位有哪些", ("units", Order.MOST, 1, 1, "")),
@@ -769,3 +772,11 @@ def test_what_is_due_among_the_last_list_and_a_set_named_by_its_role(planner: Pl
 
 def test_a_month_that_says_when_is_no_due_bound(planner: Planner) -> None:
     assert planner.plan("10月份有哪些活动").due == 0
+
+
+def test_a_marked_topic_keeps_the_themes_it_lists_apart() -> None:
+    # a long list before 方面 is taken whole, each theme apart (a theme run into the next is no word of the notice)
+    from assistant.query.understand import _marked_topic
+
+    topic = _marked_topic("安全生产、燃气、消防、防汛这些安全防范方面,街道今年安排了哪些任务?")
+    assert topic.split("、")[:4] == ["安全生产", "燃气", "消防", "防汛安全防范"]
