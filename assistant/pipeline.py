@@ -216,26 +216,31 @@ class Assistant:
                                              within=set(refs))
             keep = {s.task.ref for s in picked}
             refs = [r for r in refs if r in keep]
+        if plan.field == "no_deadline":
+            refs = [r for r in refs if not self._task_of(r).deadline]
         if plan.due:
-            refs = [r for r in refs if self._due_sentence(self._task_of(r), plan.due)]
+            refs = [r for r in refs if self._due_sentence(self._task_of(r), plan.due, plan.due_field)]
         reading = self._reading(plan)
         if not refs:
             return self._finish(Composed(f"按“{reading}”理解:通知中没有这样的任务。"), Route.UNIT)
         head = f"按“{reading}”理解,共 {len(refs)} 项任务:"
         if plan.due:
-            return self._finish(self._due_list(head, [self._task_of(r) for r in refs], plan.due), Route.UNIT)
+            return self._finish(self._due_list(head, [self._task_of(r) for r in refs], plan.due, plan.due_field),
+                                Route.UNIT)
         return self._finish(self.compose.task_list(head, [self._task_of(r) for r in refs]), Route.UNIT)
 
-    def _due_list(self, head: str, tasks: Sequence[Task], month: int) -> Composed:
+    def _due_list(self, head: str, tasks: Sequence[Task], month: int, field_only: bool = False) -> Composed:
         """Tasks due by a month, each with the words that give its time."""
         lines: list[Composed | str] = [head]
-        lines += [f"{i}. " + self.compose.fact_line(t, self._due_sentence(t, month)) for i, t in enumerate(tasks, 1)]
+        lines += [f"{i}. " + self.compose.fact_line(t, self._due_sentence(t, month, field_only))
+                  for i, t in enumerate(tasks, 1)]
         return _join(lines, "\n")
 
-    def _due_sentence(self, task: Task, month: int) -> str:
-        """The sentence of a task (or its 完成时限 field) that sets a time by the end of `month`, or ""."""
+    def _due_sentence(self, task: Task, month: int, field_only: bool = False) -> str:
+        """The sentence of a task (or its 完成时限 field) that sets a time by the end of `month`, or ""; only the
+        field when `field_only`."""
         year = self.notice_of(task).year
-        for sentence in task.sentences:
+        for sentence in () if field_only else task.sentences:
             if any(m <= month for m in due_months(sentence, year=year)):
                 return sentence
         if task.deadline and any(m <= month for m in due_months("", task.deadline, year)):
@@ -274,12 +279,14 @@ class Assistant:
             parts.append(f"{'、'.join(plan.exclude)}未参与")
         if plan.field == "alone":
             parts.append("没有其他主办单位")
+        if plan.field == "no_deadline":
+            parts.append("没有列出完成时限")
         if plan.sections:
             parts.append("、".join(f"第{k}部分" for k in plan.sections) + "中")
         if plan.topic:
             parts.append(f"与“{plan.topic}”有关")
         if plan.due:
-            parts.append(f"{plan.due_said}有时间要求")
+            parts.append(f"完成时限在{plan.due_said}" if plan.due_field else f"{plan.due_said}有时间要求")
         return ",".join(parts)
 
     def _count(self, plan: Plan) -> Answer:

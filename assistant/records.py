@@ -47,6 +47,9 @@ class Level(StrEnum):
     CITY = "市"
     COUNTY = "县"
     PROVINCE = "省"
+    STREET = "街道"  # a 街道办事处, within a district
+    TOWN = "镇"
+    TOWNSHIP = "乡"
     UNKNOWN = ""
 
 
@@ -67,6 +70,7 @@ class Identity:
     level: Level = Level.UNKNOWN
     year: str = ""  # "2024"
     short_title: str = ""  # 鼓楼区2024年主要工作目标任务分解落实方案
+    parent: str = ""  # the district or county a street or town is in (云溪区 for 云溪区青禾街道), when the notice says
 
     @property
     def place_short(self) -> str:

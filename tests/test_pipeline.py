@@ -436,3 +436,20 @@ def test_a_list_of_what_is_due_by_a_time_is_every_task_that_says_so(assistant: A
 def test_nothing_due_by_a_time_is_said_not_refused(assistant: Assistant) -> None:
     answer = assistant.answer("哪些任务要在一季度前完成?")
     assert not answer.refused and not answer.refs and "没有" in answer.text
+
+
+@pytest.mark.parametrize(("question", "what"), [
+    ("家门口就业服务站具体地址在哪", "具体地址"),  # a street address is finer than the place a plan names
+    ("想去就业服务站找工作,找谁报名,电话多少", "联系电话或联系人"),  # a plan names units, never telephones
+])
+def test_an_address_or_a_telephone_is_unstated_with_the_task_it_does_have(assistant: Assistant, question: str,
+                                                                          what: str) -> None:
+    answer = assistant.answer(question)
+    assert answer.refused and f"通知没有写明{what}" in answer.text
+    assert answer.refs  # what the notice does say about it is shown
+
+
+def test_a_story_clause_does_not_drown_the_clause_the_notice_answers(assistant: Assistant) -> None:
+    alone = assistant.answer("今年有托育的地方吗")
+    told = assistant.answer("我家孩子刚满两岁,今年有托育的地方吗")
+    assert not told.refused and told.refs == alone.refs and alone.refs

@@ -275,8 +275,10 @@ class Composer:
             "meeting": f"通知说明:{c.body.split('。')[0]}。",
             "keywords": f"这份通知的关键词是:{'、'.join(m.keywords)}。",
             "addressees": f"通知印发给:{'、'.join(c.addressees)}。",
-            "date": f"通知的生成日期是{m.date},落款日期为{c.date}。",
-            "publisher": f"通知信息中的发布机构为“{m.publisher}”,落款单位为“{c.issuer}”(按原文照录)。",
+            # (a notice without a metadata header gives only its signature: nothing empty is quoted)
+            "date": _said([("通知的生成日期是", m.date, ""), ("落款日期为", c.date, "")]),
+            "publisher": _said([("通知信息中的发布机构为“", m.publisher, "”"), ("落款单位为“", c.issuer, "”")],
+                               "(按原文照录)"),
             "classification": "通知的分类信息:" + ";".join(f"{k}:{v}" for k, v in m.fields if "分类" in k and v) + "。",
             "public": f"通知注明{c.note or '(未注明是否公开)'}。",
             "title": f"通知的标题是《{m.title}》,所附方案为《{notice.plan_title}》。",
@@ -377,3 +379,9 @@ class Composer:
         lines += [f"{rows[i][0]}:{label}任务 {value(rows[i])} 项(主办 {rows[i][1]} 项,协办 {rows[i][2]} 项)"
                   for i in picked]
         return Composed("\n".join(lines))
+
+
+def _said(parts: Sequence[tuple[str, str, str]], after: str = "") -> str:
+    """「A是x,B为y。」 from the parts whose value is given."""
+    given = [f"{before}{value}{close}" for before, value, close in parts if value]
+    return ",".join(given) + after + "。" if given else ""

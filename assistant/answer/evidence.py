@@ -46,9 +46,16 @@ PROCEDURE_SAID = re.compile(r"申请|办理|材料|流程|手续|报名|预约|�
 # Questions that ask where something is or will be built, and the words that would answer them: a named road,
 # street, town, village, community or site (not the generic 城镇 / 乡镇 / 农村 / 乡村 / 道路).
 PLACE_ASK = re.compile(r"(?:建在|设在|放在|落在|选址在?|位于|开在)(?:哪|什么地方|什么位置)|在哪(?:个|几个|些)?(?:乡镇|镇|街道|社区|村|位置|地方|片区)|"
-                       r"(?:具体|什么|哪个)位置|地址(?:是|在)|在哪里建")
+                       r"(?:具体|什么|哪个)位置|在哪里建")
 PLACE_SAID = re.compile(r"(?<![城乡])镇|(?<![城])乡(?![村镇])|街道|(?<![农乡])村(?!民)|社区|(?<![道思线])路(?!径|线)|大道|片区|地块|"
                         r"小区|园区|位于|选址|[东南西北]侧|沿线|周边")
+
+# Questions that ask for a street address or a door (finer than the community or road a plan names), and for whom to
+# call (a plan names units, never telephones or contact people), and the words that would answer them.
+ADDRESS_ASK = re.compile(r"(?:具体|详细)?地址|门牌|几号楼|哪栋楼")
+ADDRESS_SAID = re.compile(r"\d+号|号楼|门牌|地址")
+CONTACT_ASK = re.compile(r"电话|手机号?|联系方式|联系人|找谁(?:报名|联系|咨询|办)|打给谁|热线号码")
+CONTACT_SAID = re.compile(r"\d{5,}|电话|联系人")
 
 
 class Unstated(NamedTuple):
@@ -64,6 +71,8 @@ class Unstated(NamedTuple):
 # does not give is a caveat instead: Composer.no_time).
 UNSTATED = (Unstated(MONEY_ASK, MONEY_SAID, "具体金额或收费标准", whole_task=False),
             Unstated(PROCEDURE_ASK, PROCEDURE_SAID, "办理流程、申请条件或所需材料", whole_task=False),
+            Unstated(ADDRESS_ASK, ADDRESS_SAID, "具体地址", whole_task=True),
+            Unstated(CONTACT_ASK, CONTACT_SAID, "联系电话或联系人", whole_task=True),
             Unstated(PLACE_ASK, PLACE_SAID, "具体地点", whole_task=True))
 # Questions that ask for every task on a topic, not one fact.
 _LISTING = re.compile(r"哪些(任务|工作|安排|措施|举措|事|内容|项目)|有(什么|啥)(安排|任务|措施|举措|工作|规划|动作|新动作)|方面|"
@@ -369,8 +378,18 @@ class EvidenceSelector:
         dilute any coverage share); a short one as a whole."""
         clauses = [c for c in re.split(r"[,,。!!??;;]", focus) if len(c) >= 4]
         sentences = re.search(r"[。!!??;;].", focus.strip())  # a question told with a statement beside it
-        if (len(focus) <= _LONG and not sentences) or len(clauses) < 2:
+        if len(clauses) < 2:
             return focus
+        if len(focus) <= _LONG and not sentences:
+            # a short one as a whole, unless the whole finds next to nothing and a clause holds all it matched,
+            # diluted less by the rest (「家里娃还不到三岁,今年有托育的地方吗」); not a clause that matches a common
+            # word alone (「今年能解决吗」)
+            whole = self._score(pool, focus)[1]
+            if whole.coverage >= _NO_COVERAGE:
+                return focus
+            better = [(b, c) for c in clauses if (b := self._score(pool, c)[1]).coverage > whole.coverage
+                      and b.strength >= whole.strength and b.task.ref == whole.task.ref]
+            return max(better, key=lambda p: p[0].coverage)[1] if better else focus
         return max(clauses, key=lambda c: self._score(pool, c)[1].coverage)
 
     def weights(self, text: str) -> dict[str, float]:

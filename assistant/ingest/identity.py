@@ -18,6 +18,9 @@ _YEAR = re.compile(r"(20\d\d)年")
 _GOVERNMENT = re.compile(
     r"^(?:中共[\u4e00-\u9fff]{2,8}?[委]\S*?\s*)?(?:[\u4e00-\u9fff]{2,6}?[省市])?([\u4e00-\u9fff]{2,6}?[省市区县])(?:人民)?政府"
     r"(?:办公室|办公厅)?")
+# 「云溪区青禾街道办事处」「某县某镇人民政府」: a street or a town, with the district or county it is in when named
+_LOCAL = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}?[省市](?=[\u4e00-\u9fff]{2,6}?[区县市]))?(?P<parent>[\u4e00-\u9fff]{2,6}?[区县市])?"
+                    r"(?P<place>[\u4e00-\u9fff]{2,6}?(?:街道|镇|乡))(?:办事处|人民政府|党工委)(?:办公室|党政办公室)?")
 # a mark before the title (「【测试样本】」「【通知】」) is not part of it
 _MARK = re.compile(r"^[【\[][^】\]]*[】\]]\s*")
 # a plan title that opens with its place: 「玄武区2023年…」
@@ -51,14 +54,17 @@ def derive_identity(notice: Notice) -> Identity:
     year = year_match.group(1) if year_match else ""
     sources = [_MARK.sub("", t) for t in (notice.meta.title, notice.covering.title, notice.covering.issuer,
                                           notice.meta.publisher, plan_title)]
-    place, issuer = "", ""
+    place, issuer, parent = "", "", ""
     for text in sources:
+        if m := _LOCAL.match(text):
+            place, issuer, parent = m.group("place"), m.group(0), m.group("parent") or ""
+            break
         if m := _GOVERNMENT.match(text):
             place, issuer = m.group(1), m.group(0)
             break
     if not place and (m := _PLAN_PLACE.match(plan_title)):
         place = m.group(1)
-    level_word = place[-1:] if place else ""
+    level_word = ("街道" if place.endswith("街道") else place[-1:]) if place else ""
     if not place:
         bare = next((m for m in (_BARE_LEVEL.match(s) for s in sources) if m), None)
         if bare:
@@ -72,8 +78,8 @@ def derive_identity(notice: Notice) -> Identity:
     level = Level(level_word) if level_word in {lv.value for lv in Level} else Level.UNKNOWN
     core = plan_title or _MARK.sub("", notice.meta.title)
     if place and core.startswith(place):  # 「青禾区2025年重点工作任务分解方案」 is already short and whole
-        return Identity(issuer=issuer, place=place, level=level, year=year, short_title=core)
+        return Identity(issuer=issuer, place=place, level=level, year=year, short_title=core, parent=parent)
     core = _YEAR.sub("", core, count=1)
     core = re.sub(r"^(?:[省市区县])(?:人民)?政府", "", core)
     short = f"{place}{year + '年' if year else ''}{core}" if place and place not in core else core
-    return Identity(issuer=issuer, place=place, level=level, year=year, short_title=short)
+    return Identity(issuer=issuer, place=place, level=level, year=year, short_title=short, parent=parent)

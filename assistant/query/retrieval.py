@@ -16,7 +16,7 @@ from rank_bm25 import BM25Okapi
 
 from ..ingest.normalize import normalize_question
 from ..ingest.parse import strip_units
-from ..records import Chunk, Hit, Notice
+from ..records import Chunk, Hit, Level, Notice
 
 Mode = Literal["bm25", "dense", "hybrid"]
 MODES: tuple[Mode, ...] = ("bm25", "dense", "hybrid")
@@ -33,6 +33,7 @@ STOPWORDS = frozenset(
     全部 所有 全都 统统 列出 列一下 列举 罗列 出来 说说 讲讲 一共 总共 涉及到 不管 不论 无论 还是 区里 政策 别的 其他 其它""".split()
 )
 _PUNCT = re.compile(r"^[\W_]+$")
+_LOCAL_LEVELS = (Level.STREET, Level.TOWN, Level.TOWNSHIP)
 _FRAME_EDGES = re.compile(r"^(这|那|该|此|各)|(的|了)$")
 
 @dataclass(frozen=True)
@@ -146,11 +147,15 @@ class Lexicon:
     @classmethod
     def for_notices(cls, tokenizer: jieba.Tokenizer, notices: Sequence[Notice],
                     everyday: Sequence[tuple[str, str]] = ()) -> Lexicon:
-        """The lexicon of loaded notices: their years (2024, 2024年) say which notice, not what it is about."""
+        """The lexicon of loaded notices: their years (2024, 2024年) and the names of who issued them (青禾街道, and a
+        street's or a town's own level word: 「街道今年有托育的地方吗」 asks the street that issued it, as 区里 asks a
+        district) say which notice, not what it is about."""
         years = {n.year for n in notices if n.year}
+        issuers = {w for n in notices for w in (n.identity.place, n.identity.parent) if w}
+        local = {n.identity.level.value for n in notices if n.identity.level in _LOCAL_LEVELS}
         short = [(re.escape(a), full) for a, full in abbreviations().items()]
-        return cls(tokenizer, years | {f"{y}年" for y in years}, [*everyday, *everyday_words(), *short], topic_groups(),
-                   topic_domains())
+        return cls(tokenizer, years | {f"{y}年" for y in years} | issuers | local | {f"{w}里" for w in local},
+                   [*everyday, *everyday_words(), *short], topic_groups(), topic_domains())
 
     def expand(self, query: str) -> str:
         """The query plus the notices' words for the everyday words in it (「车位」 -> 停车泊位)."""

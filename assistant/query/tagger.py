@@ -5,6 +5,7 @@ checked knowledge files; general knowledge (real unit names, level words) comes 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +29,8 @@ PLACEHOLDER: dict[str, str] = {
     "relative_year": "Ｙ", "place": "Ｐ", "title": "Ｄ",
 }
 
+# a street's or a town's name right after the district it is in
+_LOCAL_AFTER = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:街道|镇|乡)(?!村)")
 _NUM = r"(\d{1,3}|[零一二两三四五六七八九十百]{1,4})"
 _TASK_REFS = (
     # 任务38, 任务三十八 — but not 任务一共 / 任务一些
@@ -132,6 +135,12 @@ class Tagger:
         self._section_words = self._derive_section_words(knowledge)
         self._places = {n.identity.place: n.doc_id for n in self._notices if n.identity.place}
         self._places.update({n.identity.place_short: n.doc_id for n in self._notices if n.identity.place_short})
+        # the district a street's notice is in names that notice too, when no loaded notice is the district's own
+        # and one notice alone is in it (「云溪区青禾街道的方案里…」)
+        parents = Counter(n.identity.parent for n in self._notices if n.identity.parent)
+        self._parents = frozenset(parents)
+        self._places.update({n.identity.parent: n.doc_id for n in self._notices
+                             if parents[n.identity.parent] == 1 and n.identity.parent not in self._places})
         self._text = "".join(t.text for n in self._notices for t in n.tasks)
         # every heading a question may name a part or group by: (heading, part number, group heading or "")
         self._headings = {(s.title, s.number, "") for n in self._notices for s in n.sections}
@@ -274,6 +283,10 @@ class Tagger:
         for place, doc in self._places.items():
             for m in re.finditer(re.escape(place), q):
                 add(Span(m.start(), m.end(), "place", doc, place))
+                # 「云溪区白沙街道」: a street or town of that district other than the loaded one is not covered
+                local = _LOCAL_AFTER.match(q, m.end())
+                if place in self._parents and local and local.group(0) not in self._places:
+                    add(Span(local.start(), local.end(), "place", "", local.group(0)))
         # a slip of a loaded place's name (青和区 for 青禾区, 梅玲 for 梅岭): one character off, sounding the same
         for place, doc in sorted(self._places.items(), key=lambda p: -len(p[0])):
             if len(place) < 2:

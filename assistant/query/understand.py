@@ -168,6 +168,12 @@ _NOT_ASSIST = re.compile(rf"(不是|并非|非|不|没有?|除了|除去|除)(�
 # what a question about the tasks without assisting units says (没有协办, 无配合, 只有主办, 不需要配合, 仅由…)
 _ONLY_LEADS = re.compile(r"没|无|不|只|单独|仅")
 # 「我们配合的这些里」: a set named by its own description (a role, then 这些), not the last list shown
+_FIELD_NAMED = re.compile(r"完成时限|完成时间|时限")
+# 「哪些没写完成时限」: the tasks whose 完成时限 field the notice leaves empty
+_NO_DEADLINE = re.compile(r"(没|未|不)(写|列|标|注|给|定|明确)?(明|出)?的?(完成)?(时限|期限|完成时间)|(时限|期限)(为空|空着|没写|没有)")
+_LIST_WORDS = re.compile(r"哪些|哪几|几项|几个|多少项|列出|列一下|有什么|有啥")
+# the units of the last list, referred to by their number (「两家」「这两个科室」「双方」「他俩」)
+_BOTH_OF = re.compile(r"[两俩二][家个者](?:单位|部门|科室|局)?|双方|他俩|它俩|这两(?:个|家)?(?:单位|部门|科室)?")
 _NEAR_TIE = 0.06  # the classifier's top two scores this close are a tie
 _NAMED_SET = re.compile(r"(牵头|主办|配合|协办|参与|负责)的?(这些|这几项|那些)(里|中|当中|里面|之中)?")
 _NEGATED = re.compile(r"(?<!有)没有|不是|只有|只列|单独|无")  # 「没有协办单位的任务」 asks about the notice, not the last answer
@@ -212,6 +218,7 @@ class Planner:
             if n.year:
                 self._years[n.year] = (*self._years.get(n.year, ()), n.doc_id)
         self._has_leaders = any(t.leader for n in self._notices for t in n.tasks)
+        self._has_deadlines = any(t.deadline for n in self._notices for t in n.tasks)
 
     # -- entry ----------------------------------------------------------------------------------------------
     def plan(self, question: str, turns: Sequence[Turn] = ()) -> Plan:
@@ -262,6 +269,14 @@ class Planner:
     # -- one clause -----------------------------------------------------------------------------------------
     def _plan_clause(self, q: str, turns: Sequence[Turn], joined: bool = False) -> Plan:
         """One clause; `joined` when it follows another clause of the same question (which names its notice)."""
+        if _NO_DEADLINE.search(q) and self._has_deadlines and _LIST_WORDS.search(q):
+            # a list of the tasks with no 完成时限, in a notice that gives one for others
+            inner = self._plan_clause_read(_NO_DEADLINE.sub("", q) or q, turns, joined)
+            among = inner.tasks if inner.op is Op.TOPIC and not inner.topic else ()
+            if inner.op is Op.LIST:
+                return replace(inner, question=q, field="no_deadline")
+            return Plan(Op.LIST, q, tasks=among, field="no_deadline", docs=inner.docs, label=inner.label,
+                        count=bool(re.search(r"几|多少", q)))
         month, said, rest = due_asked(q)
         if month and rest:
             # 「我们配合的这些里,哪些有6月底前的时间节点」: the list the rest asks for, narrowed to what is due by then
@@ -280,7 +295,9 @@ class Planner:
     def _due(self, plan: Plan, q: str, month: int, said: str, turns: Sequence[Turn], worded: bool) -> Plan:
         """A plan narrowed to the tasks due by `month`: a unit's list, a part, a topic (when the rest has words of
         its own), the last list shown (「其中」「这些里」), or else every task."""
-        due = {"due": month, "due_said": said, "question": q, "count": plan.count or bool(re.search(r"几|多少", q))}
+        due = {"due": month, "due_said": said, "question": q, "count": plan.count or bool(re.search(r"几|多少", q)),
+               # 「完成时限在上半年的」 asks the 完成时限 field itself, not a time the text gives
+               "due_field": bool(_FIELD_NAMED.search(q))}
         if plan.op is Op.LIST or (plan.op is Op.TOPIC and (plan.topic or (worded and not plan.tasks))):
             return replace(plan, **due)  # type: ignore[arg-type]
         if plan.op is Op.SECTION and plan.field != "title":
@@ -334,6 +351,10 @@ class Planner:
                        each_doc=len(docs) > 1 or (not docs and bool(_EACH_DOC.search(q))),
                        reading=self._place_reading(spans))
         units = family or tuple(dict.fromkeys(s.value for s in spans if s.kind == "unit"))
+        if (not units and turns and _BOTH_OF.search(q) and (shown := last(turns, (Op.LIST,))) is not None
+                and len(shown.plan.units) >= 2):
+            # 「其中两家都牵头的是哪个」: the units of the last list, as if named again
+            return self._units_plan(base, spans, shown.plan.units, turns, count=bool(re.search(r"几|多少", q)))
         groups = [u for u in units if self._units.units[u].kind == "group"]
         if _SUPERLATIVE.search(q) and (len(units) != 1 or groups):
             return self._rank(base, spans, units, label)
@@ -503,8 +524,13 @@ class Planner:
     def _place_reading(self, spans: Sequence[Span]) -> str:
         """How a slip in a place's name was read (「“青和区”按“青禾区”理解」)."""
         said = [(s.text, self._by_id[s.value].identity) for s in spans if s.kind == "place" and s.corrected]
-        return "、".join(f"“{typed}”按“{place.place or place.place_short}”理解" for typed, place in said
-                        if place.place or place.place_short)
+        readings = [f"“{typed}”按“{place.place or place.place_short}”理解" for typed, place in said
+                    if place.place or place.place_short]
+        # 「云溪区…」 of a street's notice: what is answered is the street's plan, not the whole district's
+        named = {s.text for s in spans if s.kind == "place" and s.value}
+        readings += [f"已载入的是{n.identity.parent}{n.identity.place}的方案,按该方案回答" for n in self._notices
+                     if n.identity.parent in named and n.identity.place not in named]
+        return "、".join(readings)
 
     def _docs_of_sections(self, spans: Sequence[Span]) -> tuple[str, ...]:
         """A part named by its title words (「科技创新那部分」) means the notices whose titles hold those words; a

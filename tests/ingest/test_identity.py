@@ -74,3 +74,14 @@ def test_joint_issuers_and_provinces() -> None:
     assert (joint.place, joint.level) == ("青山县", Level.COUNTY)
     province = derive_identity(_notice("河川省人民政府关于印发2023年重点工作任务分解方案的通知"))
     assert (province.place, province.level, province.issuer) == ("河川省", Level.PROVINCE, "河川省人民政府")
+
+
+def test_a_street_or_a_town_and_the_district_it_is_in() -> None:
+    street = derive_identity(_notice("云溪区青禾街道办事处关于印发2025年重点工作任务分解方案的通知"))
+    assert (street.place, street.level, street.parent) == ("青禾街道", Level.STREET, "云溪区")
+    assert street.issuer == "云溪区青禾街道办事处" and street.place_short == "青禾"
+    assert street.short_title == "青禾街道2023年重点工作任务分解方案"
+    town = derive_identity(_notice("关于印发2023年重点工作任务分解方案的通知", issuer="青山县白沙镇人民政府"))
+    assert (town.place, town.level, town.parent, town.issuer) == ("白沙镇", Level.TOWN, "青山县", "青山县白沙镇人民政府")
+    alone = derive_identity(_notice("桃源乡人民政府关于印发2023年重点工作任务分解方案的通知"))
+    assert (alone.place, alone.level, alone.parent) == ("桃源乡", Level.TOWNSHIP, "")

@@ -780,3 +780,45 @@ def test_a_marked_topic_keeps_the_themes_it_lists_apart() -> None:
 
     topic = _marked_topic("安全生产、燃气、消防、防汛这些安全防范方面,街道今年安排了哪些任务?")
     assert topic.split("、")[:4] == ["安全生产", "燃气", "消防", "防汛安全防范"]
+
+
+def _street_planner() -> Planner:
+    """A made-up street office's plan: offices as units, and a 完成时限 line on some tasks only."""
+    from assistant.ingest.identity import derive_identity
+    from assistant.ingest.parse import parse_notice
+    from assistant.ingest.units import UnitDirectory
+
+    text = "\n".join(["【测试样本,非真实文件】云溪区青禾街道办事处关于印发青禾街道2025年重点工作任务分解方案的通知",
+                      "各社区居委会:", "现将方案印发给你们。", "云溪区青禾街道办事处", "2025年2月18日",
+                      "青禾街道2025年重点工作任务分解方案", "一、城市更新",
+                      "1.完成老旧小区改造6个。", "牵头科室:城建办", "配合科室:执法队", "完成时限:2025年5月",
+                      "2.整治背街小巷12条,6月底前完成6条。", "责任科室:城建办(牵头)、执法队(牵头)", "完成时限:2025年12月",
+                      "3.新增停车泊位800个。", "牵头科室:城建办", "配合科室:平安办"])
+    street = parse_notice(text, "qinghe_street_2025")
+    street = replace(street, identity=derive_identity(street))
+    return Planner([street], UnitDirectory([street]), None, 500)
+
+
+def test_the_district_a_streets_notice_is_in_names_that_notice() -> None:
+    planner = _street_planner()
+    for question in ("云溪区青禾街道的方案里,城建办牵头哪些任务", "云溪区今年城建办牵头哪些任务"):
+        check(planner.plan(question), Op.LIST, units=("城建办",), docs=("qinghe_street_2025",))
+    check(planner.plan("海淀区的城建办牵头哪些任务"), Op.REFUSE, reason="place")  # another district is not it
+    check(planner.plan("云溪区白沙街道的城建办牵头哪些任务"), Op.REFUSE, reason="place", subject="白沙街道")  # nor its other streets
+    assert "云溪区青禾街道的方案" in planner.plan("云溪区今年城建办牵头哪些任务").reading  # the district asked, the street answered
+
+
+def test_the_deadline_field_itself_and_the_tasks_without_one() -> None:
+    planner = _street_planner()
+    # 「完成时限在上半年的」 asks the field; a time in the text (6月底前) is not the 完成时限
+    check(planner.plan("完成时限在上半年的任务有哪些"), Op.LIST, due=6, due_field=True)
+    assert planner.plan("哪些任务上半年要完成").due_field is False
+    check(planner.plan("哪些没写完成时限"), Op.LIST, field="no_deadline", units=())
+
+
+def test_the_two_units_of_the_last_list_named_by_their_number() -> None:
+    planner = _street_planner()
+    both = Turn(Plan(Op.LIST, "城建办和执法队都参与的任务有哪些", units=("城建办", "执法队"), combine=Combine.AND),
+                (Ref("qinghe_street_2025", 1), Ref("qinghe_street_2025", 2)))
+    check(planner.plan("其中两家都牵头的是哪个", [both]), Op.LIST, units=("城建办", "执法队"), combine=Combine.AND,
+          role=Role.LEAD, tasks=(1, 2))
