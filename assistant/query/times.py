@@ -29,7 +29,7 @@ _DUE_BOUND = re.compile(rf"(?:{_MONTH}(?:底|末|份|中旬|上旬|下旬)?(?P<b
 _DUE_PHRASE = re.compile(
     rf"(?:要|需要|得|必须|应当?)?(?:在)?第?(?:{_DUE_BOUND.pattern})"
     r"(?:要|需要|得|必须|应当?)?(?:完成|办完|干完|做完|办|干|做|到期|截止|结束|落实|建成|见效)?(?:的)?(?:时间节点|节点|时限|期限|任务|工作|事)?")
-_LIST_ASK = re.compile(r"哪些|哪几|几项|几个|多少项|列出|列一下|有什么|有啥")
+LIST_ASK = re.compile(r"哪些|哪几|几项|几个|多少项|列出|列一下|有什么|有啥")
 # in a task, a time is a due date when it bounds (6月底, 9月底前, 10月前, 上半年); 「10月份举办」 is when, not by when
 _TASK_TIME = re.compile(rf"{_MONTH}(?:\d{{1,2}}日)?(?:(?P<edge>底|末|中旬|上旬|下旬)(?P<by>前|之前)?|(?P<before>前|之前))|{_PERIOD}")
 
@@ -53,7 +53,7 @@ def due_asked(question: str) -> tuple[int, str, str]:
     """(month, the bound as said, the question without it) when the question asks which tasks are due by a time
     (「哪些有6月底前的时间节点」「上半年要完成哪些任务」); (0, "", question) otherwise. A bare month asks when, not by
     when: it needs 底/末/前, or a half, quarter or the year's end."""
-    if not _LIST_ASK.search(question):
+    if not LIST_ASK.search(question):
         return 0, "", question
     for m in _DUE_PHRASE.finditer(question):
         bound = _DUE_BOUND.search(m.group(0))

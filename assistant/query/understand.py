@@ -36,7 +36,7 @@ from .conversation import (
 from .plan import Combine, Op, Order, Plan, Rank, Turn
 from .retrieval import STOPWORDS
 from .tagger import Span, Tagger, chinese_number, template
-from .times import WHEN_ASK, due_asked
+from .times import LIST_ASK, WHEN_ASK, due_asked
 
 
 def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -171,7 +171,6 @@ _ONLY_LEADS = re.compile(r"没|无|不|只|单独|仅")
 _FIELD_NAMED = re.compile(r"完成时限|完成时间|时限")
 # 「哪些没写完成时限」: the tasks whose 完成时限 field the notice leaves empty
 _NO_DEADLINE = re.compile(r"(没|未|不)(写|列|标|注|给|定|明确)?(明|出)?的?(完成)?(时限|期限|完成时间)|(时限|期限)(为空|空着|没写|没有)")
-_LIST_WORDS = re.compile(r"哪些|哪几|几项|几个|多少项|列出|列一下|有什么|有啥")
 # the units of the last list, referred to by their number (「两家」「这两个科室」「双方」「他俩」)
 _BOTH_OF = re.compile(r"[两俩二][家个者](?:单位|部门|科室|局)?|双方|他俩|它俩|这两(?:个|家)?(?:单位|部门|科室)?")
 _NEAR_TIE = 0.06  # the classifier's top two scores this close are a tie
@@ -269,7 +268,7 @@ class Planner:
     # -- one clause -----------------------------------------------------------------------------------------
     def _plan_clause(self, q: str, turns: Sequence[Turn], joined: bool = False) -> Plan:
         """One clause; `joined` when it follows another clause of the same question (which names its notice)."""
-        if _NO_DEADLINE.search(q) and self._has_deadlines and _LIST_WORDS.search(q):
+        if _NO_DEADLINE.search(q) and self._has_deadlines and LIST_ASK.search(q):
             # a list of the tasks with no 完成时限, in a notice that gives one for others
             inner = self._plan_clause_read(_NO_DEADLINE.sub("", q) or q, turns, joined)
             among = inner.tasks if inner.op is Op.TOPIC and not inner.topic else ()
