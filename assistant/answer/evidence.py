@@ -87,6 +87,7 @@ _PHRASE_LIST = re.compile(r"[\u4e00-\u9fff]{3,8}(?:、[\u4e00-\u9fff]{3,8})+(?=�
 _EXAMPLES = re.compile(r"(?:比如|例如|譬如|诸如|包括|——|—)(?:说|像)?(?P<items>[^,,。??!!;;—]+)")
 _EXAMPLE_SPLIT = re.compile(r"[、/]|和|及|与|或|啊|呀|还有")
 _ASKING_WORD = re.compile(r"哪|什么|啥|几|多少|怎么")
+_ASKS = re.compile(r"[吗呢么][??]?$|哪|什么|啥|几|多少|怎么|是否|有没有|能不能|可不可以|[??]$")
 _EXAMPLE_TAIL = re.compile(r"(?:啥的|什么的|之类的?|这些|这类|等等?|的)+$")
 
 
@@ -387,7 +388,10 @@ class EvidenceSelector:
             whole = self._score(pool, focus)[1]
             if whole.coverage >= _NO_COVERAGE:
                 return focus
-            better = [(b, c) for c in clauses if (b := self._score(pool, c)[1]).coverage > whole.coverage
+            # the clause must be the one that asks, told after statements that do not, and be covered for real
+            asking = [c for c in clauses if _ASKS.search(c)]
+            better = [(b, c) for c in asking[-1:] if len(asking) == 1
+                      and (b := self._score(pool, c)[1]).coverage >= max(_MIN_COVERAGE, whole.coverage)
                       and b.strength >= whole.strength and b.task.ref == whole.task.ref]
             return max(better, key=lambda p: p[0].coverage)[1] if better else focus
         return max(clauses, key=lambda c: self._score(pool, c)[1].coverage)
