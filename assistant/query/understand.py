@@ -82,7 +82,7 @@ _PART_NOUN = r"(?:大?部分|大?板块|大块|大项)"
 # 「X那一块」: a part or group of the plan when X names its heading, else a topic (「养老这一块」)
 _BLOCK = re.compile(r"([\u4e00-\u9fff]{2,})的?(?:那|这)一块")
 _NOT = re.compile(r"不|没|未|除了|除去|排除|以外|之外")
-_SUPERLATIVE = re.compile(r"最多|最少|最广|最忙|第[一二三四五六七八九十\d]+多|最忙|排名|排序|排个序|更多|谁.{0,6}多(?!少)|"
+_SUPERLATIVE = re.compile(r"最多|最少|最广|第[一二三四五六七八九十\d]+多|最忙|排名|排序|排个序|更多|谁.{0,6}多(?!少)|"
                           r"哪个.{0,8}更?多(?!少)|比(?!例|重|率).{0,12}多(?!少)")
 _NTH = re.compile(r"第([一二三四五六七八九十\d]+)(多|名)")
 _EXACTLY = re.compile(r"只(?:牵头|主办|负责|协办|承担|参与)?了?([一二两三四五\d])项")
@@ -167,13 +167,13 @@ _NOT_LEAD = re.compile(rf"(不是|并非|非|不|没有?|除了|除去|除)(由�
 _NOT_ASSIST = re.compile(rf"(不是|并非|非|不|没有?|除了|除去|除)(由其|自己|本身)?({_ASSIST.pattern})")
 # what a question about the tasks without assisting units says (没有协办, 无配合, 只有主办, 不需要配合, 仅由…)
 _ONLY_LEADS = re.compile(r"没|无|不|只|单独|仅")
-# 「我们配合的这些里」: a set named by its own description (a role, then 这些), not the last list shown
 _FIELD_NAMED = re.compile(r"完成时限|完成时间|时限")
 # 「哪些没写完成时限」: the tasks whose 完成时限 field the notice leaves empty
 _NO_DEADLINE = re.compile(r"(没|未|不)(写|列|标|注|给|定|明确)?(明|出)?的?(完成)?(时限|期限|完成时间)|(时限|期限)(为空|空着|没写|没有)")
 # the units of the last list, referred to by their number (「两家」「这两个科室」「双方」「他俩」)
 _BOTH_OF = re.compile(r"[两俩二][家个者](?:单位|部门|科室|局)?|双方|他俩|它俩|这两(?:个|家)?(?:单位|部门|科室)?")
 _NEAR_TIE = 0.06  # the classifier's top two scores this close are a tie
+# 「我们配合的这些里」: a set named by its own description (a role, then 这些), not the last list shown
 _NAMED_SET = re.compile(r"(牵头|主办|配合|协办|参与|负责)的?(这些|这几项|那些)(里|中|当中|里面|之中)?")
 _NEGATED = re.compile(r"(?<!有)没有|不是|只有|只列|单独|无")  # 「没有协办单位的任务」 asks about the notice, not the last answer
 
