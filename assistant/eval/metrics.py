@@ -13,7 +13,8 @@ Definitions (also written into every Markdown report):
 - Completeness = share of answerable questions whose gold tasks are all cited (gold ⊆ cited).
 - Exact-set accuracy = share of questions answered exactly: an answerable question is exact when it is not refused
   and its cited set equals its gold set; a question that should be refused is exact when it is refused and cites
-  nothing. Reported with the lower end of its 95% Wilson score interval (``exact_set_low``): with n questions of
+  its gold set: nothing, or, for a detail the notice does not state about a task it has (an address, a fee), the
+  related tasks the refusal should point to. Reported with the lower end of its 95% Wilson score interval (``exact_set_low``): with n questions of
   a type, the accuracy one can claim with 95% confidence.
 - Retrieval recall@k = |gold ∩ ranked[:k]| / |gold| and MRR = 1 / rank of the first gold task in the ranked
   list (0 when none), averaged over questions with non-empty gold. The ranked list is ``Answer.retrieved``; for
@@ -150,9 +151,10 @@ def ranked_list(result: Result) -> tuple[Ref, ...]:
 
 
 def exact(question: Question, result: Result) -> bool:
-    """Answered exactly: the cited set is the gold set (and not refused), or refused citing nothing when it should be."""
+    """Answered exactly: the cited set is the gold set, and refused exactly when it should be (a refusal's gold is
+    empty, or the related tasks it should point to)."""
     if question.expect_refusal:
-        return result.refused and not result.refs
+        return result.refused and set(result.refs) == set(question.gold)
     return not result.refused and set(result.refs) == set(question.gold)
 
 
@@ -245,12 +247,12 @@ def summarize_by_type(pairs: Sequence[tuple[Question, Result]]) -> dict[str, Met
 def problems(question: Question, result: Result) -> list[str]:
     """Why an answer is not `exact`: citation recall or precision below 1, or the wrong refusal decision, or a
     refusal that still cites tasks (empty exactly when the answer is exact)."""
-    if question.expect_refusal:
-        if not result.refused:
-            return ["not refused"]
+    if question.expect_refusal and not result.refused:
+        return ["not refused"]
+    if question.expect_refusal and not question.gold:
         cited = set(result.refs)
         return [f"refused but cited {_refs_text(cited, cited)}"] if cited else []
-    if result.refused:
+    if result.refused and not question.expect_refusal:
         return ["refused"]
     out = []
     precision, recall, _ = citation_scores(question.gold, result.refs)

@@ -170,6 +170,13 @@ def test_problems_name_what_is_wrong() -> None:
     cited_refusal = r("x", cited=(56,), refused=True)
     assert not exact(q("x", refuse=True), cited_refusal)
     assert problems(q("x", refuse=True), cited_refusal) == ["refused but cited [56]"]
+    # a detail the notice does not state: the refusal should point to the related task, and only to it
+    related = q("x", gold=(56,), refuse=True)
+    assert exact(related, cited_refusal) and problems(related, cited_refusal) == []
+    assert not exact(related, r("x", refused=True)) and problems(related, r("x", refused=True)) == [
+        "missing [56]", "nothing cited"]
+    assert problems(related, r("x", cited=(56, 7), refused=True)) == ["extra [7]"]
+    assert problems(related, r("x", cited=(56,))) == ["not refused"]
     assert problems(q("x", gold=(1,)), r("x", cited=(1, 2))) == ["extra [2]"]
     assert problems(q("x", gold=(1,)), r("x")) == ["missing [1]", "nothing cited"]
 
