@@ -218,22 +218,22 @@ class Assistant:
             refs = [r for r in refs if r in keep]
         if plan.field == "no_deadline":
             refs = [r for r in refs if not self._task_of(r).deadline]
+        said: dict[Ref, str] = {}
         if plan.due:
-            refs = [r for r in refs if self._due_sentence(self._task_of(r), plan.due, plan.due_field)]
+            said = {r: s for r in refs if (s := self._due_sentence(self._task_of(r), plan.due, plan.due_field))}
+            refs = [r for r in refs if r in said]
         reading = self._reading(plan)
         if not refs:
             return self._finish(Composed(f"按“{reading}”理解:通知中没有这样的任务。"), Route.UNIT)
         head = f"按“{reading}”理解,共 {len(refs)} 项任务:"
         if plan.due:
-            return self._finish(self._due_list(head, [self._task_of(r) for r in refs], plan.due, plan.due_field),
-                                Route.UNIT)
+            return self._finish(self._due_list(head, [(self._task_of(r), said[r]) for r in refs]), Route.UNIT)
         return self._finish(self.compose.task_list(head, [self._task_of(r) for r in refs]), Route.UNIT)
 
-    def _due_list(self, head: str, tasks: Sequence[Task], month: int, field_only: bool = False) -> Composed:
-        """Tasks due by a month, each with the words that give its time."""
+    def _due_list(self, head: str, due: Sequence[tuple[Task, str]]) -> Composed:
+        """Tasks due by a month, each with the words that give its time (from `_due_sentence`)."""
         lines: list[Composed | str] = [head]
-        lines += [f"{i}. " + self.compose.fact_line(t, self._due_sentence(t, month, field_only))
-                  for i, t in enumerate(tasks, 1)]
+        lines += [f"{i}. " + self.compose.fact_line(t, said) for i, (t, said) in enumerate(due, 1)]
         return _join(lines, "\n")
 
     def _due_sentence(self, task: Task, month: int, field_only: bool = False) -> str:
@@ -453,12 +453,12 @@ class Assistant:
         tasks = sorted((s.task for s in picked), key=lambda t: self._order(t.ref))
         if plan.due:
             # 「养老方面哪些上半年要完成」: the topic's tasks due by then
-            due = [t for t in tasks if self._due_sentence(t, plan.due)]
+            due = [(t, said) for t in tasks if (said := self._due_sentence(t, plan.due))]
             if not due:
                 return self._finish(Composed(f"与这个问题有关的任务中,没有{plan.due_said}有时间要求的。"), Route.TOPIC,
                                     ranked=ranked)
-            return self._finish(self._due_list(f"与这个问题有关、{plan.due_said}有时间要求的任务共 {len(due)} 项:", due,
-                                               plan.due), Route.TOPIC, ranked=ranked)
+            return self._finish(self._due_list(f"与这个问题有关、{plan.due_said}有时间要求的任务共 {len(due)} 项:", due),
+                                Route.TOPIC, ranked=ranked)
         if len(tasks) <= _QUOTED_TOPIC:
             # a few tasks: what each says about the question (「找工作有什么帮助?」 wants the 就业服务站, not a title)
             lines: list[Composed | str] = [plan.caveat] if plan.caveat else []

@@ -178,6 +178,14 @@ _NAMED_SET = re.compile(r"(牵头|主办|配合|协办|参与|负责)的?(这些
 _NEGATED = re.compile(r"(?<!有)没有|不是|只有|只列|单独|无")  # 「没有协办单位的任务」 asks about the notice, not the last answer
 
 
+_COUNT_ASK = re.compile(r"几|多少")
+
+
+def asks_count(q: str) -> bool:
+    """Whether a question asks how many (「一共几项」「多少条」)."""
+    return bool(_COUNT_ASK.search(q))
+
+
 def role_of(q: str) -> RoleFilter:
     """The role a question asks for: 主办 / 协办, with 「参与但不是牵头」 read as assisting."""
     if _NOT_LEAD.search(q) and not _NOT_ASSIST.search(q):
@@ -275,7 +283,7 @@ class Planner:
             if inner.op is Op.LIST:
                 return replace(inner, question=q, field="no_deadline")
             return Plan(Op.LIST, q, tasks=among, field="no_deadline", docs=inner.docs, label=inner.label,
-                        count=bool(re.search(r"几|多少", q)))
+                        count=asks_count(q))
         month, said, rest = due_asked(q)
         if month and rest:
             # 「我们配合的这些里,哪些有6月底前的时间节点」: the list the rest asks for, narrowed to what is due by then
@@ -294,7 +302,7 @@ class Planner:
     def _due(self, plan: Plan, q: str, month: int, said: str, turns: Sequence[Turn], worded: bool) -> Plan:
         """A plan narrowed to the tasks due by `month`: a unit's list, a part, a topic (when the rest has words of
         its own), the last list shown (「其中」「这些里」), or else every task."""
-        due = {"due": month, "due_said": said, "question": q, "count": plan.count or bool(re.search(r"几|多少", q)),
+        due = {"due": month, "due_said": said, "question": q, "count": plan.count or asks_count(q),
                # 「完成时限在上半年的」 asks the 完成时限 field itself, not a time the text gives
                "due_field": bool(_FIELD_NAMED.search(q))}
         if plan.op is Op.LIST or (plan.op is Op.TOPIC and (plan.topic or (worded and not plan.tasks))):
@@ -353,7 +361,7 @@ class Planner:
         if (not units and turns and _BOTH_OF.search(q) and (shown := last(turns, (Op.LIST,))) is not None
                 and len(shown.plan.units) >= 2):
             # 「其中两家都牵头的是哪个」: the units of the last list, as if named again
-            return self._units_plan(base, spans, shown.plan.units, turns, count=bool(re.search(r"几|多少", q)))
+            return self._units_plan(base, spans, shown.plan.units, turns, count=asks_count(q))
         groups = [u for u in units if self._units.units[u].kind == "group"]
         if _SUPERLATIVE.search(q) and (len(units) != 1 or groups):
             return self._rank(base, spans, units, label)
@@ -372,9 +380,9 @@ class Planner:
                 and not any(s.kind in ("task", "ordinal", "last") for s in spans)
                 # 「它们的协办单位呢」「另外那项是谁协办的?」 ask who, of those tasks
                 and not ((PLURAL.search(q) or OTHER.search(q)) and _WHO_ASK.search(q))
-                and (role_of(q) is not None or re.search(r"几|多少", q))):
+                and (role_of(q) is not None or asks_count(q))):
             # 「它协办了什么?」「其中牵头的有几项?」 after a unit's list: the same units, the role now asked
-            return self._units_plan(base, spans, units, turns, count=bool(re.search(r"几|多少", q)))
+            return self._units_plan(base, spans, units, turns, count=asks_count(q))
         if (previous is not None and previous.op in (Op.TASK, Op.FACT, Op.WHO) and turns[-1].refs and not units
                 and not content(q) and role_of(q) is not None and not _NEGATED.search(q)
                 and not any(s.kind in ("task", "ordinal", "last", "section") for s in spans)):
@@ -409,11 +417,11 @@ class Planner:
             return self._task_plan(base, spans, turns, label)
         if (previous is not None and previous.sections and not self._sections(spans) and not units
                 and re.search(rf"(这|该|此|上述)(个|一)?{_PART_NOUN}", q)):
-            label = "section_count" if re.search(r"几|多少", q) else "section_list"  # 「这部分有几项?」
+            label = "section_count" if asks_count(q) else "section_list"  # 「这部分有几项?」
         if label == "topic" and not units and (re.search(rf"(那|这|哪)(个|一)?{_PART_NOUN}", q) or (
                 (block := _BLOCK.search(q)) and self.tagger.names_a_heading(block.group(1)))):
             # 「民生那一大部分」; 「乡村振兴那一块」 only when the words name a heading (「养老这一块」 is a topic)
-            label = "section_count" if re.search(r"几|多少", q) else "section_list"
+            label = "section_count" if asks_count(q) else "section_list"
         if units and not self._sections(spans) and (label.startswith("section")
                                                     or (label == "topic" and not _RELATION.search(q))):
             label = "units_list"  # 「水物局有什么任务」: a part or a topic question needs a part or a topic
@@ -576,7 +584,7 @@ class Planner:
                 role = role_of(q)
                 both = bool(_LEAD.search(q) and _ASSIST.search(q))  # 「牵头加配合一共几项」: every role, said
                 return replace(previous.plan, question=q, role=role if role is not None or both else previous.plan.role,
-                               count=count or bool(re.search(r"几|多少", q)), label=base.label)
+                               count=count or asks_count(q), label=base.label)
             if turns and (t := last(turns, _LISTLIKE)) is not None:
                 return self._within(base, t)
             return self._retrieval_plan(replace(base, label="topic"), spans, turns)
@@ -797,7 +805,7 @@ class Planner:
         """「其中哪些和X有关」 after a list: the tasks of that list about the new words; 「一共几项」 with no words of
         its own: how many that list showed."""
         words = content(_RELATION_WORDS.sub(" ", base.question))
-        if not words and re.search(r"几|多少", base.question):
+        if not words and asks_count(base.question):
             return replace(base, op=Op.COUNT, field="shown", tasks=turn.refs, count=True)
         return replace(base, op=Op.TOPIC, tasks=turn.refs, topic=words, query=base.question)
 
