@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import NamedTuple
 
 from ..query.plan import Plan
@@ -81,7 +82,8 @@ _LISTING = re.compile(r"哪些(任务|工作|安排|措施|举措|事|内容|项
 
 # phrases of three or more characters listed with 、 before a word that ends a list (「给企业减负、整治乱收费这类」;
 # two-character names, 「南大、南邮这些」, are names, not themes)
-_PHRASE_LIST = re.compile(r"[\u4e00-\u9fff]{3,8}(?:、[\u4e00-\u9fff]{3,8})+(?=这类|之类|这些|等|有关|相关|方面|这块)")
+_PHRASE_LIST = re.compile(r"[\u4e00-\u9fff]{2,8}(?:、[\u4e00-\u9fff]{2,8}?)+(?=这类|之类|这些|等|有关|相关|方面|这块)")
+_PHRASE_LEAD = re.compile(r"^(?:跟|和|与|同|关于|涉及|对于|对)")  # 「跟体质、视力有关」: the relation, not a theme
 # examples a question gives of what it means (「比如修路、过江通道啥的」「包括大数据、信息化这些」)
 # (a dash after a theme spells it out too: 「老小区这一块——旧改、装电梯、物业管理」)
 _EXAMPLES = re.compile(r"(?:比如|例如|譬如|诸如|包括|——|—)(?:说|像)?(?P<items>[^,,。??!!;;—]+)")
@@ -281,10 +283,14 @@ class EvidenceSelector:
 
     def _phrases(self, text: str) -> list[str]:
         """Short phrases no theme holds, listed with 、 before a word that ends a list (「给企业减负、整治乱收费这类」),
-        when each has a word the loaded tasks use (names they do not use, 「南大、南邮这些」, are no themes)."""
+        those of them with a word the loaded tasks use, when two or more have (names they do not use, 「南大、南邮这些」,
+        are no themes)."""
         m = _PHRASE_LIST.search(text)
-        pieces = m.group(0).split("、") if m else []
-        return pieces if all(any(self._used(t) for t in self._lexicon.tokens(p)) for p in pieces) else []
+        pieces = [_PHRASE_LEAD.sub("", p) for p in m.group(0).split("、")] if m else []
+        # a two-character piece is a theme only as a word of the tasks (体质, 视力), not inside a name (南大年轻力商圈)
+        used = [p for p in pieces if (p in self._words if len(p) == 2
+                                      else any(self._used(t) for t in self._lexicon.tokens(p)))]
+        return used if len(used) >= 2 else []
 
     def _domain_lists(self, scored: Sequence[Scored], dense: dict[Ref, float], focus: str) -> list[list[Scored]]:
         """A broad field the topic names (「环保」「法治」「安全生产」): the tasks holding a term of a theme it spans
@@ -325,6 +331,11 @@ class EvidenceSelector:
                     and (on_theme is None or s.task.ref in on_theme))
             )
         ]
+
+    @cached_property
+    def _words(self) -> frozenset[str]:
+        """The words of the loaded tasks, as the tokenizer cuts them."""
+        return frozenset(w for t in self._tasks.values() for w in self._lexicon.tokenizer.lcut(t.body))
 
     def _used(self, word: str) -> bool:
         """Whether any loaded task says the word."""
@@ -399,7 +410,7 @@ class EvidenceSelector:
     def weights(self, text: str) -> dict[str, float]:
         """IDF weight of each character bigram of the text's content words (rare in the notice = telling)."""
         grams: set[str] = set()
-        for tok in self._lexicon.tokens(text):
+        for tok in self._lexicon.tokens(text) or self._lexicon.nouns(text):
             # 闹矛盾 -> 矛盾: a word that shares a pair with the notices is about that pair, not the rest
             pairs = bigrams(tok)
             present = [g for g in pairs if g in self._df]

@@ -1,5 +1,6 @@
 """Where a task names its units, leader and deadline: a trailing bracket (「(X主办,Y协办)」, 「[牵头单位:X;责任单位:Y]」,
-「(X牵头,Y按职责分工负责)」, or the same without brackets) and label lines after the item (「责任单位:X」,
+「(X牵头,Y按职责分工负责)」, or the same without brackets), a bracket before the task's words (「【牵头:X;协同:Y】…」)
+and label lines after the item (「责任单位:X」,
 「部门分工:X牵头,Y配合。」, 「完成时限:…」). Which words mean what is data (words.py)."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ _OPEN = "((【["
 _CLOSE = "))】]"
 # what separates units, except inside brackets: 「各县(市、区)政府」 is one name
 _NAME_SPLIT = re.compile(r"[、,,/\s]+(?![^()]*\))")
-_BAD_NAME = re.compile(r"[。!?!?::“”\"]")
+_BAD_NAME = re.compile(r"[。!?!?::“”\"【】\[\]]")
 # unit names people write end like these; a clause without brackets must consist of such names
 _UNIT_END = re.compile(
     r"(局|委|办|部|院|会|处|队|所|中心|街道|街办|镇|乡|公司|集团|政府|单位|部门|园|站|社|行|室|馆|团|厅|署|联|校|区|办事处|管委会|指挥部)$")
@@ -157,6 +158,25 @@ def trailing_clause(text: str, words: LayoutWords) -> tuple[str, Fields] | None:
             if not any(s is Slot.LEAD for _, s in fields.units) or not all(_UNIT_END.search(n) for n in names):
                 continue
         return text[: cut + 1], fields
+    return None
+
+
+def leading_clause(text: str, words: LayoutWords) -> tuple[str, Fields] | None:
+    """(the text after it, what it says) when the text opens with a bracketed unit clause, as some plans put the
+    units before the task's words (「【牵头处室:基础教育处;配合:财务处】扩大普惠性学前教育资源…」); None otherwise."""
+    start = len(text) - len(text.lstrip())
+    if start >= len(text) or text[start] not in _OPEN:
+        return None
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] in _OPEN:
+            depth += 1
+        elif text[i] in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                fields = parse_clause(text[start + 1 : i], words)
+                rest = text[i + 1 :].lstrip()
+                return (rest, fields) if fields and fields.units and rest else None
     return None
 
 

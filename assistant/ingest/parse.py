@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import CorpusError
 from ..records import CoveringNotice, DocumentMeta, Notice, ParseInfo, Section, Task, TaskUnit
-from .clauses import Fields, label_line, resolve, trailing_clause
+from .clauses import Fields, label_line, leading_clause, resolve, trailing_clause
 from .front import covering_notice, header_fields, join_wrapped_title, title_line
 from .normalize import halfwidth, to_simplified
 from .tables import Table, read_table
@@ -341,7 +341,10 @@ def _draft(item: _Item, words: LayoutWords, rule: RoleRule) -> _Draft:
     fields = Fields()
     body = text
     source = ""
-    if found := trailing_clause(text, words):
+    if found := leading_clause(text, words):
+        body, fields = found
+        source = "句首括号"
+    elif found := trailing_clause(text, words):
         body, fields = found
         source = "句末括号" if re.search(r"[))】\]]\s*[。;;.]?\s*$", text) else "句末分工语"
     for line in item.labels:
@@ -450,10 +453,11 @@ def split_sentences(text: str) -> tuple[str, ...]:
 
 
 def strip_units(text: str) -> str:
-    """Task text without what names its units: the trailing bracket and the label lines after the item."""
+    """Task text without what names its units: the trailing (or leading) bracket and the label lines after the
+    item."""
     words = layout_words()
     lines = text.split("\n")
     kept = [lines[0], *(line for line in lines[1:] if label_line(line, words) is None)]
     joined = "\n".join(kept)
-    found = trailing_clause(joined, words)
+    found = leading_clause(joined, words) or trailing_clause(joined, words)
     return found[0] if found else joined.rstrip()

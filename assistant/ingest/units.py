@@ -117,19 +117,69 @@ def derived_aliases(name: str, places: Sequence[str] = (), rules: NameRules | No
     return aliases
 
 
+# the ending of a unit's name and the form its short name ends with (经济发展办公室 -> 经发办)
+_ENDINGS = (("办公室", "办"), ("委员会", "委"), ("中心", "中心"))
+
+
+def _base_and_ending(name: str) -> tuple[str, str]:
+    return next(((name[: -len(full)], short) for full, short in _ENDINGS if name.endswith(full)),
+                (name[:-1], name[-1:]))
+
+
+def abbreviates(short: str, full: str) -> bool:
+    """Whether `short` is the usual short form of `full` by how Chinese units shorten names: the same ending, and
+    either the full name's last words (教育督导室 -> 督导室) or one character taken from each of several of its words
+    (农业农村服务中心 -> 农服中心, 村镇建设管理办公室 -> 村建办, 基础教育处 -> 基教处). A leading run of the full
+    name (教育局 / 教育体育局) is not taken for a short form: such names are often two units."""
+    (bs, es), (bf, ef) = _base_and_ending(short), _base_and_ending(full)
+    if es != ef or len(bs) < 2 or len(bs) >= len(bf):
+        return False
+    if bf.endswith(bs):
+        return True
+    if bs[0] != bf[0] or bs in bf:
+        return False
+    rest = iter(bf)
+    return all(c in rest for c in bs)
+
+
+def _same_level(short: str, full: str, rules: NameRules) -> bool:
+    """Whether a short name may be of the full name's level: the same level word, or none where the full name's
+    bare forms are not it (考试院 is 市教育考试院 in a bureau's plan; 住建局 stays apart from 市住房和城乡建设局)."""
+    level = level_prefix(short, rules)
+    return level == level_prefix(full, rules) or (
+        not level and short not in derived_aliases(full, rules=rules))
+
+
+def _abbreviations(names: Sequence[str], rules: NameRules) -> dict[str, str]:
+    """Each name that is the short form of exactly one other name of the notice (a department, of its level),
+    mapped to that full name, when that full name has no other short form; departments only."""
+    found: dict[str, list[str]] = {}
+    for short in names:
+        if unit_kind(short) != "department":
+            continue  # 相关部门街道板块, 各街道: groups are not named short
+        fulls = [full for full in names if full != short and unit_kind(full) == "department"
+                 and _same_level(short, full, rules) and abbreviates(without_level(short), without_level(full))]
+        if len(fulls) == 1:
+            found[short] = fulls
+    shorts_of = Counter(fulls[0] for fulls in found.values())
+    return {short: fulls[0] for short, fulls in found.items() if shorts_of[fulls[0]] == 1}
+
+
 def unify_names(notice: Notice, rules: NameRules | None = None) -> Notice:
     """The notice with each of its units called by one name.
 
     A notice that writes 市住建局 in one task and 市住房和城乡建设局 in another means one unit. Two names of the same
     level and kind that are forms of each other by the general rules (`derived_aliases`) become the name used more
-    often (on a tie, the one used first); `ParseInfo.unified` records what was merged, for the parse report. Names
-    of different levels (市住建局, 县住建局) or a name and its bare form (住建局) are left apart.
+    often (on a tie, the one used first); `ParseInfo.unified` records what was merged, for the parse report. So do
+    a name and its one short form in the notice (`abbreviates`: 农服中心, 农业农村服务中心). Names of different levels
+    (市住建局, 县住建局) or a name and its bare form (住建局) are left apart.
     """
     rules = rules or name_rules()
     uses = Counter(u.name for t in notice.tasks for u in t.units)  # in order of first use
     order = {name: i for i, name in enumerate(uses)}
     ranked = sorted(uses, key=lambda n: (-uses[n], order[n]))
     aliases = {name: derived_aliases(name, rules=rules) for name in ranked}
+    short_of = _abbreviations(ranked, rules)  # 农服中心 = 农业农村服务中心, read from the notice
     kept_as: dict[str, str] = {}
     merged: list[tuple[str, tuple[str, ...]]] = []
     for i, name in enumerate(ranked):
@@ -137,9 +187,9 @@ def unify_names(notice: Notice, rules: NameRules | None = None) -> Notice:
             continue
         kept_as[name] = name
         same = [other for other in ranked[i + 1 :]
-                if other not in kept_as and unit_kind(other) == unit_kind(name)
-                and level_prefix(other, rules) == level_prefix(name, rules)
-                and (other in aliases[name] or name in aliases[other])]
+                if other not in kept_as and (short_of.get(other) == name or short_of.get(name) == other or (
+                    unit_kind(other) == unit_kind(name) and level_prefix(other, rules) == level_prefix(name, rules)
+                    and (other in aliases[name] or name in aliases[other])))]
         kept_as |= dict.fromkeys(same, name)
         if same:
             merged.append((name, tuple(sorted(same, key=order.__getitem__))))
@@ -175,10 +225,16 @@ class UnitDirectory:
                 for name in task.assists:
                     self._assist.setdefault(name, []).append(task.ref)
         names = list(dict.fromkeys([*self._lead, *self._assist]))
+        # the other names a notice wrote a unit under (`unify_names`: 高教处 where it mostly wrote 高等教育处)
+        written: dict[str, set[str]] = {}
+        for notice in notices:
+            for name, others in notice.info.unified:
+                for other in others:
+                    written.setdefault(name, set()).update({other, *derived_aliases(other, places)})
         units: dict[str, Unit] = {}
         for name in names:
-            aliases = {name, *derived_aliases(name, places), *knowledge.unit_aliases.get(name, ()),
-                       *knowledge.group_aliases.get(name, ())}
+            aliases = {name, *derived_aliases(name, places), *written.get(name, ()),
+                       *knowledge.unit_aliases.get(name, ()), *knowledge.group_aliases.get(name, ())}
             units[name] = Unit(name=name, kind=unit_kind(name), aliases=tuple(sorted(aliases, key=len, reverse=True)))
         self.units: dict[str, Unit] = units
         self._by_alias: dict[str, str] = {}

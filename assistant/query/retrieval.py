@@ -6,11 +6,12 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any, Literal, Protocol
 
 import jieba
+import jieba.posseg
 import numpy as np
 from rank_bm25 import BM25Okapi
 
@@ -169,6 +170,16 @@ class Lexicon:
             t for t in self.tokenizer.lcut_for_search(normalize_question(text))
             if t.strip() and not _PUNCT.match(t) and not self.is_frame(t) and (len(t) > 1 or t.isascii())
         ]
+
+    @cached_property
+    def _pos(self) -> jieba.posseg.POSTokenizer:
+        return jieba.posseg.POSTokenizer(self.tokenizer)
+
+    def nouns(self, text: str) -> list[str]:
+        """The one-character nouns of a text (「涉及水的工作」 -> 水): what a question is about when it has no longer
+        content word (a longer one is always preferred: `tokens` leaves single characters out)."""
+        return [w for w, flag in self._pos.lcut(normalize_question(text))
+                if len(w) == 1 and flag.startswith("n") and "\u4e00" <= w <= "\u9fff" and not self.is_frame(w)]
 
     def is_frame(self, token: str) -> bool:
         """A question word, also behind a demonstrative or before 的 (这方面, 这方, 相关的): no content."""

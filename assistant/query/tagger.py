@@ -19,6 +19,7 @@ from pypinyin import Style, lazy_pinyin
 from ..ingest.knowledge import Knowledge
 from ..ingest.units import UnitDirectory, unit_kind, without_level
 from ..records import Level, Notice
+from .retrieval import abbreviations
 
 SlotKind = Literal["unit", "task", "ordinal", "last", "section", "year", "relative_year", "place", "unknown_unit",
                    "title"]
@@ -35,6 +36,8 @@ _NUM = r"(\d{1,3}|[零一二两三四五六七八九十百]{1,4})"
 _TASK_REFS = (
     # 任务38, 任务三十八 — but not 任务一共 / 任务一些
     re.compile(rf"(?:任务|#)\s*{_NUM}(?![共些起样般直定切下半])\s*(?:项|条|号)?"),
+    # 序号20, 编号为20: a task table's own number column
+    re.compile(rf"(?:序号|编号)\s*(?:为|是)?\s*{_NUM}(?![共些起样般直定切下半])\s*(?:项|条|号)?"),
     # 38号任务, 「38号是什么」 — but not an address: 5号楼, 峨嵋岭19号, 汉口西路134号院
     re.compile(rf"{_NUM}\s*号\s*(?:任务|工作)|(?:(?<![\u4e00-\u9fff\d])|(?<=[问看说查的和与及、是讲把请下]))"
                rf"{_NUM}\s*号(?![楼院线门栋幢室巷街路地块小区等])"),
@@ -129,8 +132,12 @@ class Tagger:
         self._aliases = units.aliases
         # each alias of three or more characters with one character blanked out, for finding slips of it
         # (named units only: 个部门 is no slip of the group 各部门)
-        self._one_off = {a[:i] + "\0" + a[i + 1:]: a for a, u in self._aliases.items()
-                         if len(a) >= 3 and unit_kind(u) != "group" for i in range(len(a))}
+        # (one blanked form may be of several: 基教处 and 高教处 are both \0教处)
+        self._one_off: dict[str, list[str]] = {}
+        for a, u in self._aliases.items():
+            if len(a) >= 3 and unit_kind(u) != "group":
+                for i in range(len(a)):
+                    self._one_off.setdefault(a[:i] + "\0" + a[i + 1:], []).append(a)
         self._slip_lengths = sorted({len(a) for a in self._aliases if len(a) >= 3}, reverse=True)
         self._section_words = self._derive_section_words(knowledge)
         self._places = {n.identity.place: n.doc_id for n in self._notices if n.identity.place}
@@ -149,8 +156,8 @@ class Tagger:
         jieba.setLogLevel(60)
 
     def _derive_section_words(self, knowledge: Knowledge) -> list[tuple[str, int, str]]:
-        """(words, section, doc) from each part's title (adjacent word pairs of four or more characters) and
-        from the knowledge files' section words and aliases."""
+        """(words, section, doc) from each part's title (adjacent word pairs of four or more characters, and the
+        two-character short form of a title of two words, or its standard short form) and from the knowledge files' section words and aliases."""
         found: list[tuple[str, int, str]] = []
         for notice in self._notices:
             if not notice.structured:
@@ -159,6 +166,10 @@ class Tagger:
                 words = [w for w in jieba.lcut(section.title) if re.fullmatch(r"[\u4e00-\u9fff]+", w)]
                 pairs = {a + b for a, b in zip(words, words[1:], strict=False) if len(a + b) >= 4}
                 pairs |= {w for w in words if len(w) >= 4}
+                if len(words) == 2 and all(len(w) == 2 for w in words):
+                    pairs.add(words[0][0] + words[1][0])  # a category of two words, as people shorten it: 经济发展 -> 经发
+                # the standard short forms of the domain (data/abbreviations.json) of a title: 党的建设 -> 党建
+                pairs |= {short for short, full in abbreviations().items() if section.title in full.split()}
                 found += [(p, section.number, notice.doc_id) for p in pairs]
         # the knowledge files' section words, each file's for its own notice (checked against the titles at load)
         found += [(w, number, doc) for (doc, number), aliases in knowledge.section_words.items() for w in aliases]
@@ -267,8 +278,9 @@ class Tagger:
             for start in range(len(q) - length + 1):
                 typed = q[start:start + length]
                 for i in range(length):
-                    alias = self._one_off.get(typed[:i] + "\0" + typed[i + 1:])
-                    if alias and is_slip(typed, alias) and without_level(typed) not in real_unit_names():
+                    alias = next((a for a in self._one_off.get(typed[:i] + "\0" + typed[i + 1:], ())
+                                  if is_slip(typed, a)), None)
+                    if alias and without_level(typed) not in real_unit_names():
                         add(Span(start, start + length, "unit", self._aliases[alias], typed, corrected=True))
                         break
 

@@ -149,6 +149,7 @@ _METADATA: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("classification", re.compile(r"分类|体裁|公文种类|文种")),
     ("title", re.compile(r"标题|文件名|名称|叫什么|全称")),
 )
+_DOCUMENT_WORDS = re.compile(r"方案|通知|文件|计划|这份|这个|本次|出台|下发|制定")
 _FILLER = re.compile(
     r"\d{4}年|方案里|方案中|[\W_\d]|请问|哪些|哪个|什么|多少|怎么|如何|是否|有没有|能不能|可以|可不可以|负责|牵头|主办|协办|参与|配合|协助|承担|任务|工作|"
     r"一共|总共|共有|几项|几个|几|项|呢|吗|吧|啊|的|了|是|有|都|和|与|及|那|么|其中|这些|它们|它|这|还|部分|单位|部门|谁|由|要|做|在|今年|全年|"
@@ -255,8 +256,9 @@ class Planner:
                     clauses[-1] += clause
                 else:
                     told += clause
-            elif clauses and len(content(clause)) < 2:
-                # 「…最多?有几项?」: a clause with no words of its own belongs to the one before
+            elif clauses and _adds_nothing(clause, clauses[-1]):
+                # 「…最多?有几项?」「老小区今年给改造吗?都有哪些小区」: a clause with no words of its own, or only
+                # words of the one before, asks more about what that one asks
                 clauses[-1] += clause
             else:
                 clauses.append(told + clause)
@@ -453,8 +455,11 @@ class Planner:
             if WITHIN.search(q) and turns and (t := last(turns, _LISTLIKE)) is not None:
                 within = t.refs  # 「其中哪项没有协办单位?」: among the tasks the last list showed
             return replace(base, op=Op.COUNT, field="lead_only", count=True, tasks=within)
-        if label == "metadata":
+        if label == "metadata" and not self._about_a_task(templated):
             return self._metadata(base)
+        if label == "metadata":
+            # 「中考改革什么时候出方案?」: the 方案 of a task, asked by that task's own words
+            return self._retrieval_plan(replace(base, label="fact"), spans, turns)
         if label == "help":
             return replace(base, op=Op.HELP)
         if label == "creative":
@@ -795,6 +800,15 @@ class Planner:
                 return replace(base, op=Op.CLARIFY, reason="kind", subject=kind, units=tuple(named))
         return None
 
+    def _about_a_task(self, templated: str) -> bool:
+        """Whether a question read as about the notice itself names a task's subject: two or more words of it, beyond
+        the words for a document and its fields, are in the tasks' text."""
+        rest = _DOCUMENT_WORDS.sub(" ", templated)
+        for _, pattern in _METADATA:
+            rest = pattern.sub(" ", rest)
+        words = [w for w in jieba.lcut(rest) if len(w) >= 2 and w not in STOPWORDS and not _FILLER.fullmatch(w)]
+        return sum(self.tagger.uses(w) for w in words) >= 2
+
     def _metadata(self, base: Plan) -> Plan:
         q = base.question
         overview = re.search(r"讲|说了|主要内容|概括|总结|简介|介绍|关于什么", q)
@@ -894,6 +908,12 @@ def _aggregate(base: Plan, templated: str) -> Plan | None:
     if _UNITS_COUNTED.search(q):
         return replace(base, op=Op.COUNT, field="units", role=role_of(q), count=True)
     return None
+
+
+def _adds_nothing(clause: str, before: str) -> bool:
+    """Whether a clause's own words are fewer than two characters, or every pair of them is in the clause before."""
+    words = content(clause)
+    return len(words) < 2 or all(words[i:i + 2] in before for i in range(len(words) - 1))
 
 
 def _marked_topic(q: str) -> str:

@@ -26,3 +26,13 @@ def test_phrases_listed_one_after_another_are_each_a_theme(assistant) -> None:  
     phrases = assistant.evidence._phrases
     assert phrases("给企业减负、整治乱收费这类任务有哪些") == ["给企业减负", "整治乱收费"]
     assert phrases("跟南大、南邮、药大这些大学合作的事") == []
+    # two-character words of the tasks are themes, the relation word before the first is not
+    assert phrases("跟燃气、消防有关的有哪些") == ["燃气", "消防"]
+    assert phrases("跟物业、电梯这些有关的") == ["物业", "电梯"]
+
+
+def test_a_question_with_only_a_one_character_word_is_about_that_word(assistant) -> None:  # type: ignore[no-untyped-def]
+    """「涉及水的任务有哪些」: 水 is what it asks about (a longer word always wins: single characters are noise)."""
+    assert assistant.lexicon.nouns("涉及水的任务有哪些") == ["水"]
+    answer = assistant.answer("涉及水的任务有哪些")
+    assert not answer.refused and all("水" in assistant._task_of(r).body for r in answer.refs)

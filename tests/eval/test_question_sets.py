@@ -112,3 +112,21 @@ def test_question_files_are_utf8_json_lines() -> None:
         for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip():
                 assert isinstance(json.loads(line), dict), f"{path.name}:{i}"
+
+
+# the blind sets written with a notice of their own: (question set folder, the folder of its corpus)
+_BLIND = [("fresh8", "fresh8"), ("fresh9", "fresh9"), ("fresh10", "fresh9"), ("fresh11", "fresh11"),
+          ("fresh12", "fresh11"), ("fresh13", "fresh13"), ("fresh14", "fresh14")]
+
+
+@pytest.mark.parametrize(("name", "notice"), _BLIND)
+def test_blind_sets_are_valid_questions_of_their_notice(name: str, notice: str) -> None:
+    """Each part parses with the harness's validation and its gold names tasks the parsed notice has (a notice
+    that parses into fewer tasks would make gold unreachable)."""
+    corpus = Corpus.load(EVAL / notice / "corpus")
+    parts = sorted((EVAL / name).glob(f"questions_{name}_*.jsonl"))
+    assert {p.stem.rsplit("_", 1)[1] for p in parts} >= {"open", "sealed"}
+    for path in parts:
+        questions, errors = parse_questions(path.read_text(encoding="utf-8").splitlines())
+        assert errors == [] and questions, path.name
+        assert resolve_gold(questions, corpus.notices)[1] == [], path.name

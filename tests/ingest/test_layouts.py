@@ -127,6 +127,24 @@ def test_trailing_clause_forms(clause: str, leads: tuple[str, ...], assists: tup
     assert notice.task(1).body == "做好测试工作。"
 
 
+@pytest.mark.parametrize(("clause", "leads", "assists"), [
+    ("【牵头处室:区甲处;配合:区乙处、区丙处】", ("区甲处",), ("区乙处", "区丙处")),
+    ("【牵头:区甲处;协同:区乙处,各区县教育局】", ("区甲处",), ("区乙处", "各区县教育局")),
+    ("【责任处室:区甲处】", ("区甲处",), ()),
+    ("【牵头处室:区甲处、区乙处】", ("区甲处", "区乙处"), ()),
+    ("(牵头单位:区甲局;配合单位:区乙局)", ("区甲局",), ("区乙局",)),
+])
+def test_units_in_a_bracket_before_the_tasks_words(clause: str, leads: tuple[str, ...],
+                                                    assists: tuple[str, ...]) -> None:
+    """Some plans put the units first: 「7.【牵头处室:基础教育处;配合:财务处】扩大普惠性学前教育资源…」."""
+    notice = parse_notice(f"测试方案\n一、部分\n1.{clause}做好测试工作,完成3项。\n2.【重点】推进工作。(区丁局负责)\n",
+                          doc_id="x")
+    assert (notice.task(1).leads, notice.task(1).assists) == (leads, assists)
+    assert notice.task(1).body == "做好测试工作,完成3项。"
+    assert notice.task(2).leads == ("区丁局",) and notice.task(2).body.startswith("【重点】")  # no units: text
+    assert "句首括号" in notice.info.layout
+
+
 def test_brackets_and_role_words_inside_the_text_are_not_units() -> None:
     notice = parse_notice("测试方案\n一、部分\n1.建设(一期)工程,加强部门协同。\n2.推进工作。(试行)\n", doc_id="x")
     assert [t.units for t in notice.tasks] == [(), ()]

@@ -174,3 +174,55 @@ def test_a_knowledge_file_may_name_a_unit_by_either_of_its_names(tmp_path) -> No
     corpus = Corpus.load(tmp_path)
     assert corpus.knowledge.example_units == ("市住建局",)
     assert UnitDirectory(corpus.notices, corpus.knowledge).resolve("建委").name == "市住建局"
+
+
+@pytest.mark.parametrize(("short", "full", "expected"), [
+    ("农服中心", "农业农村服务中心", True),  # a character of each word
+    ("村建办", "村镇建设管理办公室", True),  # 办 for 办公室
+    ("基教处", "基础教育处", True),
+    ("督导室", "教育督导室", True),  # the last words
+    ("教科院", "教育科学研究院", True),
+    ("教育局", "教育体育局", False),  # a leading run: often another unit
+    ("交通局", "交通运输局", False),  # (that one is a synonym in the data instead)
+    ("财政局", "财政所", False),  # another ending
+    ("师资处", "教师工作处", False),  # not by the rule (a synonym in the data)
+])
+def test_how_units_shorten_their_names(short: str, full: str, expected: bool) -> None:
+    from assistant.ingest.units import abbreviates
+
+    assert abbreviates(short, full) is expected
+
+
+_SHORT_AND_FULL = "\n".join([
+    "【测试样本,非真实文件】霁川市教育局关于印发2025年工作要点任务分工的通知", "局机关各处室:", "现印发给你们。",
+    "霁川市教育局", "2025年2月28日", "2025年工作要点任务分工", "一、基础教育",
+    "1.【牵头处室:基础教育处;配合:财务处】新建幼儿园12所。",
+    "2.【牵头:基教处;协同:市教育考试院】规范招生入学。",
+    "3.【责任处室:基础教育处】做好随迁子女入学保障。",
+    "4.【牵头处室:考试院、高教处】深化中考改革。",
+    "5.【牵头处室:高等教育处;配合:财务处】支持高校发展。",
+    "6.【牵头处室:高等教育处;配合:住建局】建设高校宿舍。",
+    "7.【牵头处室:财务处;配合:市住房和城乡建设局】改造校舍。",
+])
+
+
+def test_a_unit_and_its_short_form_in_a_notice_are_one_unit(tmp_path) -> None:
+    """基教处 in one task and 基础教育处 in others are one unit, found by either name; 考试院 is 市教育考试院 (a bare short
+    form of a name with a level word), but 住建局 stays apart from 市住房和城乡建设局 (its bare name: maybe another
+    level's unit)."""
+    from assistant.ingest.corpus import parse_file
+
+    path = tmp_path / "jichuan_2025.txt"
+    path.write_text(_SHORT_AND_FULL, encoding="utf-8")
+    notice = parse_file(path)
+    assert _units_of(notice) == {1: (("基础教育处",), ("财务处",)), 2: (("基础教育处",), ("市教育考试院",)),
+                                 3: (("基础教育处",), ()), 4: (("市教育考试院", "高等教育处"), ()),
+                                 5: (("高等教育处",), ("财务处",)), 6: (("高等教育处",), ("住建局",)),
+                                 7: (("财务处",), ("市住房和城乡建设局",))}
+    directory = UnitDirectory([notice])
+    assert directory.resolve("基教处").name == "基础教育处" and directory.resolve("高教处").name == "高等教育处"
+    assert [r.number for r in directory.tasks("基础教育处")[0]] == [1, 2, 3]
+
+
+def _units_of(notice: Notice) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+    return {t.number: (t.leads, t.assists) for t in notice.tasks}

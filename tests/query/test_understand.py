@@ -822,3 +822,41 @@ def test_the_two_units_of_the_last_list_named_by_their_number() -> None:
                 (Ref("qinghe_street_2025", 1), Ref("qinghe_street_2025", 2)))
     check(planner.plan("其中两家都牵头的是哪个", [both]), Op.LIST, units=("城建办", "执法队"), combine=Combine.AND,
           role=Role.LEAD, tasks=(1, 2))
+
+
+def _bureau_planner() -> Planner:
+    """A made-up bureau's plan: units before each task, short and full names of one 处室, a 党的建设 part."""
+    from assistant.ingest.identity import derive_identity
+    from assistant.ingest.parse import parse_notice
+    from assistant.ingest.units import unify_names
+
+    text = "\n".join(["【测试样本,非真实文件】霁川市教育局关于印发2025年工作要点任务分工的通知", "局机关各处室:",
+                      "现印发给你们。", "霁川市教育局", "2025年2月28日", "2025年工作要点任务分工",
+                      "一、党的建设", "1.【牵头:组织人事处】开展党员教育培训。",
+                      "二、经济发展", "2.【牵头处室:基础教育处;配合:财务处】新建幼儿园12所。",
+                      "3.【牵头:基教处;协同:高教处】深化中考改革,9月底前出台中考改革实施方案。",
+                      "4.【牵头处室:高等教育处】支持高校新增本科专业4个。"])
+    bureau = unify_names(parse_notice(text, "jichuan_bureau_2025"))
+    bureau = replace(bureau, identity=derive_identity(bureau))
+    return Planner([bureau], UnitDirectory([bureau]), None, 500)
+
+
+def test_a_bureaus_plan_read_by_its_own_names() -> None:
+    planner = _bureau_planner()
+    # a slip of a short name that shares its blanked form with another (基教处, 高教处: □教处)
+    check(planner.plan("鸡教处牵头哪些任务"), Op.LIST, units=("基础教育处",))
+    check(planner.plan("高等教育处牵头哪些任务"), Op.LIST, units=("高教处",))  # one use each: the first name
+    # a task table's number column
+    check(planner.plan("表里序号3那条谁牵头?"), Op.TASK, tasks=(3,))
+    # a part by the usual short form of its title: the domain's (党建) or a character of each word (经发)
+    check(planner.plan("党建方面有哪些工作?"), Op.SECTION, sections=(1,))
+    check(planner.plan("经发那块有几项"), Op.SECTION, sections=(2,), count=True)
+    # the 方案 of a task, asked by the task's own words, is no question about the notice itself
+    assert planner.plan("中考改革什么时候出方案?").op is not Op.METADATA
+    assert planner.plan("这个方案什么时候印发的?").op is Op.METADATA
+
+
+def test_a_clause_with_only_the_words_of_the_one_before_is_one_question(planner: Planner) -> None:
+    """「…给改造吗?都有哪些小区」 asks more about the first clause; 「…新增多少?区商务局负责哪些?」 is two questions."""
+    assert planner.plan("我们住的是老旧小区,今年给改造吗?都有哪些小区").op is not Op.MULTI
+    assert planner.plan("停车泊位新增多少?区商务局负责哪些任务?").op is Op.MULTI
