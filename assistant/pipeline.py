@@ -218,6 +218,8 @@ class Assistant:
             refs = [r for r in refs if r in keep]
         if plan.field == "no_deadline":
             refs = [r for r in refs if not self._task_of(r).deadline]
+        if plan.value:  # 「吴某某分管的」「完成时限是全年的」
+            refs = [r for r in refs if plan.value in getattr(self._task_of(r), plan.field)]
         said: dict[Ref, str] = {}
         if plan.due:
             said = {r: s for r in refs if (s := self._due_sentence(self._task_of(r), plan.due, plan.due_field))}
@@ -281,6 +283,8 @@ class Assistant:
             parts.append("没有其他主办单位")
         if plan.field == "no_deadline":
             parts.append("没有列出完成时限")
+        if plan.value:
+            parts.append(f"{'责任领导为' if plan.field == 'leader' else '完成时限为'}{plan.value}")
         if plan.sections:
             parts.append("、".join(f"第{k}部分" for k in plan.sections) + "中")
         if plan.topic:

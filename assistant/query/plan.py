@@ -71,7 +71,8 @@ class Plan:
     due: int = 0  # a list narrowed to the tasks with a time stated by the end of this month (「6月底前」 -> 6)
     due_said: str = ""  # that bound as the question said it, for the reading
     due_field: bool = False  # the bound is on the 完成时限 field alone (「完成时限在上半年的」), not a time in the text
-    field: str = ""  # metadata field; for TASK: content / who / section / deadline / leader (also on WHO); for COUNT: tasks / parts / lead_only / units / units_both / lead_count / shown (the tasks of the last list); for SECTION: title / units; for LIST: alone / no_deadline
+    field: str = ""  # metadata field; for TASK: content / who / section / deadline / leader (also on WHO); for COUNT: tasks / parts / lead_only / units / units_both / lead_count / shown (the tasks of the last list); for SECTION: title / units; for LIST: alone / no_deadline / leader / deadline (with `value`)
+    value: str = ""  # for LIST with field leader / deadline: the value asked (「吴某某」「全年」)
     query: str = ""  # text for retrieval (with the conversation it leans on)
     focus: str = ""  # the current question's own words, for picking sentences
     count: bool = False

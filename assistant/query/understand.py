@@ -149,6 +149,7 @@ _METADATA: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("classification", re.compile(r"分类|体裁|公文种类|文种")),
     ("title", re.compile(r"标题|文件名|名称|叫什么|全称")),
 )
+_LEADER_TITLE = re.compile(r"[((][^()()]*[))]")  # 「吴某某(副镇长)」: the post after a leader's name
 _DOCUMENT_WORDS = re.compile(r"方案|通知|文件|计划|这份|这个|本次|出台|下发|制定")
 _FILLER = re.compile(
     r"\d{4}年|方案里|方案中|[\W_\d]|请问|哪些|哪个|什么|多少|怎么|如何|是否|有没有|能不能|可以|可不可以|负责|牵头|主办|协办|参与|配合|协助|承担|任务|工作|"
@@ -226,6 +227,15 @@ class Planner:
             if n.year:
                 self._years[n.year] = (*self._years.get(n.year, ()), n.doc_id)
         self._has_leaders = any(t.leader for n in self._notices for t in n.tasks)
+        # the people a notice names as its tasks' leaders (「吴某某(副镇长)」 -> 吴某某), longest first
+        people = {_LEADER_TITLE.sub("", p).strip() for n in self._notices for t in n.tasks
+                  for p in re.split(r"[、,,;;/\s]+", t.leader)}
+        self._leaders = sorted((p for p in people if 2 <= len(p) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", p)),
+                               key=len, reverse=True)
+        # the 完成时限 values that are no date (全年, 长期坚持): asked for as themselves
+        self._deadline_words = sorted({t.deadline for n in self._notices for t in n.tasks
+                                       if t.deadline and not re.search(r"\d|[一二三四五六七八九十]月|年底|年末", t.deadline)},
+                                      key=len, reverse=True)
         self._has_deadlines = any(t.deadline for n in self._notices for t in n.tasks)
 
     # -- entry ----------------------------------------------------------------------------------------------
@@ -364,6 +374,8 @@ class Planner:
                 and len(shown.plan.units) >= 2):
             # 「其中两家都牵头的是哪个」: the units of the last list, as if named again
             return self._units_plan(base, spans, shown.plan.units, turns, count=asks_count(q))
+        if not units and not _SUPERLATIVE.search(q) and (valued := self._valued(base, spans)) is not None:
+            return valued
         groups = [u for u in units if self._units.units[u].kind == "group"]
         if _SUPERLATIVE.search(q) and (len(units) != 1 or groups):
             return self._rank(base, spans, units, label)
@@ -799,6 +811,19 @@ class Planner:
             if len(named) >= 2:
                 return replace(base, op=Op.CLARIFY, reason="kind", subject=kind, units=tuple(named))
         return None
+
+    def _valued(self, base: Plan, spans: Sequence[Span]) -> Plan | None:
+        """「吴某某分管的工作有哪些」「完成时限是全年的有几项」: the tasks whose leader, or whose 完成时限 (a value that is
+        no date, as 全年 or 长期坚持, with the field named), is what the question says; None when it says none."""
+        q = base.question
+        if any(s.kind in ("task", "ordinal", "last", "section") for s in spans):
+            return None
+        person = next((p for p in self._leaders if p in q), "")
+        value = person or (next((v for v in self._deadline_words if v in q), "") if field_asked(q) == "deadline" else "")
+        if not value:
+            return None
+        return replace(base, op=Op.LIST, field="leader" if person else "deadline", value=value, count=asks_count(q),
+                       label="field_value")
 
     def _about_a_task(self, templated: str) -> bool:
         """Whether a question read as about the notice itself names a task's subject: two or more words of it, beyond

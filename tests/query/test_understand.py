@@ -860,3 +860,21 @@ def test_a_clause_with_only_the_words_of_the_one_before_is_one_question(planner:
     """「…给改造吗?都有哪些小区」 asks more about the first clause; 「…新增多少?区商务局负责哪些?」 is two questions."""
     assert planner.plan("我们住的是老旧小区,今年给改造吗?都有哪些小区").op is not Op.MULTI
     assert planner.plan("停车泊位新增多少?区商务局负责哪些任务?").op is Op.MULTI
+
+
+def test_tasks_by_the_value_of_a_field() -> None:
+    """「吴某某分管的工作有哪些」: the tasks of a leader the notice names; 「完成时限是全年的有几项」: those whose 完成时限
+    is that value (no date, so no due narrowing). 「全年要完成多少」 names no field: it is no such list."""
+    from assistant.ingest.parse import parse_notice
+
+    text = "\n".join(["测试镇2025年重点工作任务分解表", "一、民生",
+                      "1.新建村级养老服务站3个。", "牵头单位:社事办", "责任领导:吴某某(副镇长)", "完成时限:全年",
+                      "2.改造农村户厕450户。", "牵头单位:村建办", "责任领导:王某某(镇长)", "完成时限:2025年6月底",
+                      "3.开展安全生产大排查。", "牵头单位:应急办", "责任领导:吴某某(副镇长)", "完成时限:长期坚持"])
+    notice = parse_notice(text, "test_town_2025")
+    planner = Planner([notice], UnitDirectory([notice]), None, 500)
+    check(planner.plan("吴某某分管的工作有哪些"), Op.LIST, field="leader", value="吴某某")
+    check(planner.plan("王某某负责几项"), Op.LIST, field="leader", value="王某某", count=True)
+    check(planner.plan("完成时限写的是全年的有多少项"), Op.LIST, field="deadline", value="全年", count=True)
+    check(planner.plan("哪些任务的完成时限是长期坚持"), Op.LIST, field="deadline", value="长期坚持")
+    assert planner.plan("全年要新建多少养老服务站").op is not Op.LIST
