@@ -181,7 +181,7 @@ class Assistant:
     def _list(self, plan: Plan) -> Answer:
         docs = self._scope(plan)
         simple = not (plan.exclude or plan.sections or plan.topic or plan.tasks or plan.unit_roles or plan.field
-                      or plan.due or plan.combine is not Combine.EACH)
+                      or plan.due or plan.besides or plan.combine is not Combine.EACH)
         if simple:
             # each notice's own unit of that name, in the notices asked about (not a namesake elsewhere)
             names = dict.fromkeys(n for name in plan.units for n in self.units.namesakes(name)
@@ -218,6 +218,8 @@ class Assistant:
             refs = [r for r in refs if r in keep]
         if plan.field == "no_deadline":
             refs = [r for r in refs if not self._task_of(r).deadline]
+        if plan.besides:
+            refs = [r for r in refs if r not in set(plan.besides)]
         if plan.value:  # 「吴某某分管的」「完成时限是全年的」
             refs = [r for r in refs if plan.value in getattr(self._task_of(r), plan.field)]
         said: dict[Ref, str] = {}
@@ -279,6 +281,8 @@ class Assistant:
             parts.insert(0, f"在上一条回答列出的 {len(plan.tasks)} 项任务中")
         if plan.exclude:
             parts.append(f"{'、'.join(plan.exclude)}未参与")
+        if plan.besides:
+            parts.append("已列出的" + "、".join(f"任务{r.number}" for r in plan.besides) + "之外")
         if plan.field == "alone":
             parts.append("没有其他主办单位")
         if plan.field == "no_deadline":

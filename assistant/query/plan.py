@@ -67,6 +67,7 @@ class Plan:
     sections: tuple[int, ...] = ()
     group: str = ""  # for SECTION: a group of the part's tasks, by its heading (「(六)全面推进乡村振兴」)
     tasks: tuple[Ref, ...] = ()
+    besides: tuple[Ref, ...] = ()  # for LIST: tasks already shown, left out (「他们还牵头了哪些」)
     topic: str = ""  # words a list is filtered by
     due: int = 0  # a list narrowed to the tasks with a time stated by the end of this month (「6月底前」 -> 6)
     due_said: str = ""  # that bound as the question said it, for the reading

@@ -149,6 +149,7 @@ _METADATA: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("classification", re.compile(r"分类|体裁|公文种类|文种")),
     ("title", re.compile(r"标题|文件名|名称|叫什么|全称")),
 )
+_ALSO = re.compile(r"还(?:有|负责|牵头|主办|参与|配合|协办|管|承担|要|得|在)")  # 「还…哪些」: what else
 _LEADER_TITLE = re.compile(r"[((][^()()]*[))]")  # 「吴某某(副镇长)」: the post after a leader's name
 _DOCUMENT_WORDS = re.compile(r"方案|通知|文件|计划|这份|这个|本次|出台|下发|制定")
 _FILLER = re.compile(
@@ -283,7 +284,7 @@ class Planner:
                 parts.append(part)
                 context.append(Turn(part, part.tasks))
             return Plan(Op.MULTI, q, parts=tuple(parts), label="multi")
-        return self._plan_clause(q, turns)
+        return _besides(self._plan_clause(q, turns), turns)
 
     # -- one clause -----------------------------------------------------------------------------------------
     def _plan_clause(self, q: str, turns: Sequence[Turn], joined: bool = False) -> Plan:
@@ -933,6 +934,15 @@ def _aggregate(base: Plan, templated: str) -> Plan | None:
     if _UNITS_COUNTED.search(q):
         return replace(base, op=Op.COUNT, field="units", role=role_of(q), count=True)
     return None
+
+
+def _besides(plan: Plan, turns: Sequence[Turn]) -> Plan:
+    """「他们还牵头了哪些」「还有哪些是体卫艺处牵头的」 after answers that showed one task or a few: a unit's list without
+    the tasks those answers showed (a long list shown before is not left out: 「还」 then adds nothing)."""
+    if plan.op is not Op.LIST or not plan.units or not turns or not _ALSO.search(plan.question):
+        return plan
+    shown = tuple(dict.fromkeys(r for t in turns[-3:] if 0 < len(t.refs) <= 3 for r in t.refs))
+    return replace(plan, besides=shown) if shown else plan
 
 
 def _adds_nothing(clause: str, before: str) -> bool:

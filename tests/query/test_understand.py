@@ -878,3 +878,12 @@ def test_tasks_by_the_value_of_a_field() -> None:
     check(planner.plan("完成时限写的是全年的有多少项"), Op.LIST, field="deadline", value="全年", count=True)
     check(planner.plan("哪些任务的完成时限是长期坚持"), Op.LIST, field="deadline", value="长期坚持")
     assert planner.plan("全年要新建多少养老服务站").op is not Op.LIST
+
+
+def test_what_else_a_unit_does_leaves_out_what_was_shown(planner: Planner) -> None:
+    """「区商务局还负责哪些任务」 after an answer that showed task 9: its other tasks; after a long list, all of them."""
+    one = Turn(planner.plan("第9项是什么内容?"), (Ref(DOC, 9),))
+    check(planner.plan("区商务局还负责哪些任务", [one]), Op.LIST, units=("区商务局",), besides=(Ref(DOC, 9),))
+    check(planner.plan("区商务局负责哪些任务", [one]), Op.LIST, units=("区商务局",), besides=())
+    many = Turn(planner.plan("区发改委负责哪些任务"), tuple(Ref(DOC, n) for n in (1, 2, 3, 4, 5)))
+    check(planner.plan("区商务局还负责哪些任务", [many]), Op.LIST, besides=())
