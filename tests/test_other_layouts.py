@@ -60,3 +60,13 @@ def test_a_town_table_by_its_number_column_and_category(town: Assistant) -> None
     assert _numbers(town.answer("表里序号20那条谁牵头?")) == [20]
     last = notice.sections[-1]
     assert _numbers(town.answer(f"{last.title}方面有哪些工作?")) == list(last.task_numbers)
+
+
+def test_a_theme_within_a_field_the_whole_notice_is_about(bureau: Assistant) -> None:
+    """「新建学校的项目有哪些」 in an education bureau's plan, where nearly every task is about schools: the tasks that
+    build or extend schools, not every task of the field of 学校."""
+    (notice,) = bureau.notices
+    building = {t.number for t in notice.tasks if "改扩建" in t.body}
+    cited = set(_numbers(bureau.answer("新建学校的项目有哪些")))
+    assert len(building) >= 3 and building <= cited
+    assert len(cited) <= len(notice.tasks) // 4

@@ -82,6 +82,7 @@ _LISTING = re.compile(r"哪些(任务|工作|安排|措施|举措|事|内容|项
 
 # phrases of three or more characters listed with 、 before a word that ends a list (「给企业减负、整治乱收费这类」;
 # two-character names, 「南大、南邮这些」, are names, not themes)
+_LIST_NOUN = re.compile(r"(?:的)?(?:项目|事项|措施|举措|安排)(?=都?(?:有|是)(?:哪些|哪几|什么|啥))|(?<=哪些)(?:项目|事项|措施|举措|安排)")
 _PHRASE_LIST = re.compile(r"[\u4e00-\u9fff]{2,8}(?:、[\u4e00-\u9fff]{2,8}?)+(?=这类|之类|这些|等|有关|相关|方面|这块)")
 _PHRASE_LEAD = re.compile(r"^(?:跟|和|与|同|关于|涉及|对于|对)")  # 「跟体质、视力有关」: the relation, not a theme
 # examples a question gives of what it means (「比如修路、过江通道啥的」「包括大数据、信息化这些」)
@@ -225,6 +226,9 @@ class EvidenceSelector:
         if not ranked:
             return ranked, []
         pool = ranked if listing else ranked[:10]
+        if listing:
+            # 「新建学校的项目有哪些」: the noun a list is asked by (项目, 措施) names the tasks themselves, no word to find
+            plan = replace(plan, focus=_LIST_NOUN.sub("", plan.focus) or plan.focus)
         # a listing takes every task on the theme of its words (「治水」: 排水, 河湖…); a fact is found by its words
         scored, best = self._score(pool, self._asking_clause(plan.focus or plan.query, pool), themes=listing)
         dense = {h.chunk.ref: h.score for h in dense_hits if h.chunk.kind == "task"}
@@ -296,7 +300,10 @@ class EvidenceSelector:
         """A broad field the topic names (「环保」「法治」「安全生产」): the tasks holding a term of a theme it spans
         (大气, 水环境, 固废…) whose vector is near the closest task's, notice by notice."""
         lists = []
+        narrower = [a.said for a in self._lexicon.alternatives(focus)]
         for field in self._lexicon.domains(focus):
+            if any(field.said in said and said != field.said for said in narrower):
+                continue  # 「新建学校」 names a theme within the field of 学校: that theme is what is asked
             holders = self._holders(field.terms)
             for doc in dict.fromkeys(s.task.doc_id for s in scored):
                 mine = [s for s in scored if s.task.doc_id == doc]
@@ -449,3 +456,4 @@ class EvidenceSelector:
             return s + (0.5 if wants_number and _NUMBER.search(sentence) else 0.0)
 
         return max(task.sentences, key=score) if task.sentences else task.body
+
