@@ -267,9 +267,8 @@ class Planner:
                     clauses[-1] += clause
                 else:
                     told += clause
-            elif clauses and _adds_nothing(clause, clauses[-1]):
-                # 「…最多?有几项?」「老小区今年给改造吗?都有哪些小区」: a clause with no words of its own, or only
-                # words of the one before, asks more about what that one asks
+            elif clauses and len(content(clause)) < 2:
+                # 「…最多?有几项?」: a clause with no words of its own belongs to the one before
                 clauses[-1] += clause
             else:
                 clauses.append(told + clause)
@@ -943,12 +942,6 @@ def _besides(plan: Plan, turns: Sequence[Turn]) -> Plan:
         return plan
     shown = tuple(dict.fromkeys(r for t in turns[-3:] if 0 < len(t.refs) <= 3 for r in t.refs))
     return replace(plan, besides=shown) if shown else plan
-
-
-def _adds_nothing(clause: str, before: str) -> bool:
-    """Whether a clause's own words are fewer than two characters, or every pair of them is in the clause before."""
-    words = content(clause)
-    return len(words) < 2 or all(words[i:i + 2] in before for i in range(len(words) - 1))
 
 
 def _marked_topic(q: str) -> str:

@@ -856,12 +856,6 @@ def test_a_bureaus_plan_read_by_its_own_names() -> None:
     assert planner.plan("这个方案什么时候印发的?").op is Op.METADATA
 
 
-def test_a_clause_with_only_the_words_of_the_one_before_is_one_question(planner: Planner) -> None:
-    """「…给改造吗?都有哪些小区」 asks more about the first clause; 「…新增多少?区商务局负责哪些?」 is two questions."""
-    assert planner.plan("我们住的是老旧小区,今年给改造吗?都有哪些小区").op is not Op.MULTI
-    assert planner.plan("停车泊位新增多少?区商务局负责哪些任务?").op is Op.MULTI
-
-
 def test_tasks_by_the_value_of_a_field() -> None:
     """「吴某某分管的工作有哪些」: the tasks of a leader the notice names; 「完成时限是全年的有几项」: those whose 完成时限
     is that value (no date, so no due narrowing). 「全年要完成多少」 names no field: it is no such list."""
