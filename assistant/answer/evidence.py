@@ -302,14 +302,16 @@ class EvidenceSelector:
         lists = []
         narrower = [a.said for a in self._lexicon.alternatives(focus)]
         for field in self._lexicon.domains(focus):
-            if any(field.said in said and said != field.said for said in narrower):
-                continue  # 「新建学校」 names a theme within the field of 学校: that theme is what is asked
+            # 「新建学校」 in a plan all about schools names a theme within the field, and that theme is what is asked
+            within = any(field.said in said and said != field.said for said in narrower)
             holders = self._holders(field.terms)
             for doc in dict.fromkeys(s.task.doc_id for s in scored):
                 mine = [s for s in scored if s.task.doc_id == doc]
                 top = max(dense.get(s.task.ref, 0.0) for s in mine)
-                lists.append([s for s in mine if s.task.ref in holders
-                              and dense.get(s.task.ref, 0.0) >= top - DOMAIN_BAND])
+                field_list = [s for s in mine if s.task.ref in holders
+                              and dense.get(s.task.ref, 0.0) >= top - DOMAIN_BAND]
+                if not (within and 3 * len(field_list) > len(mine)):
+                    lists.append(field_list)
         return [x for x in lists if x]
 
     def _listing(self, scored: Sequence[Scored], best: Scored, dense: dict[Ref, float], focus: str) -> list[Scored]:
