@@ -180,6 +180,12 @@ def leading_clause(text: str, words: LayoutWords) -> tuple[str, Fields] | None:
     return None
 
 
+def unit_clause(text: str, words: LayoutWords) -> tuple[str, Fields] | None:
+    """(the task's own words, what its unit clause says) for a clause before the words or at their end; None
+    otherwise."""
+    return leading_clause(text, words) or trailing_clause(text, words)
+
+
 def label_line(line: str, words: LayoutWords) -> Fields | None:
     """A line that is nothing but labelled fields (「牵头单位:区发改局」, 「完成时限:2023年底」), or None."""
     fields = parse_labelled(line, words)

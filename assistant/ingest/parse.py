@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import CorpusError
 from ..records import CoveringNotice, DocumentMeta, Notice, ParseInfo, Section, Task, TaskUnit
-from .clauses import Fields, label_line, leading_clause, resolve, trailing_clause
+from .clauses import Fields, label_line, leading_clause, resolve, trailing_clause, unit_clause
 from .front import covering_notice, header_fields, join_wrapped_title, title_line
 from .normalize import halfwidth, to_simplified
 from .tables import Table, read_table
@@ -266,7 +266,7 @@ def _plan(plan: Sequence[str], words: LayoutWords, rule: RoleRule, warnings: lis
         return [], [], ""
     task_level = _task_level(lines, levels, words)
     if task_level == 0 and not any(line.kind == "label" for line in lines) and not any(
-            trailing_clause(line.rest, words) for line in lines if line.kind == "num"):
+            unit_clause(line.rest, words) for line in lines if line.kind == "num"):
         return [], [], ""  # headings 一、二、 over paragraphs, no units anywhere: not a plan of tasks
     above = [lv for lv in levels if lv < task_level]
     part_level = above[0] if above else None
@@ -320,7 +320,7 @@ def _task_level(lines: Sequence[_Line], levels: Sequence[int], words: LayoutWord
     for i, line in enumerate(lines):
         if line.kind != "num":
             continue
-        has = trailing_clause(line.rest, words) is not None
+        has = unit_clause(line.rest, words) is not None
         j = i + 1
         while not has and j < len(lines) and lines[j].kind != "num":
             following = lines[j].fields
@@ -459,5 +459,5 @@ def strip_units(text: str) -> str:
     lines = text.split("\n")
     kept = [lines[0], *(line for line in lines[1:] if label_line(line, words) is None)]
     joined = "\n".join(kept)
-    found = leading_clause(joined, words) or trailing_clause(joined, words)
+    found = unit_clause(joined, words)
     return found[0] if found else joined.rstrip()

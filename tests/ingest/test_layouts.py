@@ -145,6 +145,13 @@ def test_units_in_a_bracket_before_the_tasks_words(clause: str, leads: tuple[str
     assert "句首括号" in notice.info.layout
 
 
+def test_items_with_units_before_their_words_are_the_tasks_at_any_level() -> None:
+    """The level whose items carry units is the task level, whether the units end an item or open it."""
+    notice = parse_notice("测试方案\n一、【牵头:区甲局】做好测试工作。\n二、【牵头:区乙局;配合:区丙局】推进工作。\n", doc_id="x")
+    assert [(t.number, t.leads, t.assists, t.body) for t in notice.tasks] == [
+        (1, ("区甲局",), (), "做好测试工作。"), (2, ("区乙局",), ("区丙局",), "推进工作。")]
+
+
 def test_brackets_and_role_words_inside_the_text_are_not_units() -> None:
     notice = parse_notice("测试方案\n一、部分\n1.建设(一期)工程,加强部门协同。\n2.推进工作。(试行)\n", doc_id="x")
     assert [t.units for t in notice.tasks] == [(), ()]
