@@ -219,7 +219,8 @@ class Assistant:
         if plan.field == "no_deadline":
             refs = [r for r in refs if not self._task_of(r).deadline]
         if plan.besides:
-            refs = [r for r in refs if r not in set(plan.besides)]
+            shown = set(plan.besides)
+            refs = [r for r in refs if r not in shown]
         if plan.value:  # 「吴某某分管的」「完成时限是全年的」
             refs = [r for r in refs if plan.value in getattr(self._task_of(r), plan.field)]
         said: dict[Ref, str] = {}

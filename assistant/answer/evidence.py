@@ -458,4 +458,3 @@ class EvidenceSelector:
             return s + (0.5 if wants_number and _NUMBER.search(sentence) else 0.0)
 
         return max(task.sentences, key=score) if task.sentences else task.body
-

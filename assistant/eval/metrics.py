@@ -14,8 +14,8 @@ Definitions (also written into every Markdown report):
 - Exact-set accuracy = share of questions answered exactly: an answerable question is exact when it is not refused
   and its cited set equals its gold set; a question that should be refused is exact when it is refused and cites
   its gold set: nothing, or, for a detail the notice does not state about a task it has (an address, a fee), the
-  related tasks the refusal should point to. Reported with the lower end of its 95% Wilson score interval (``exact_set_low``): with n questions of
-  a type, the accuracy one can claim with 95% confidence.
+  related tasks the refusal should point to. Reported with the lower end of its 95% Wilson score interval
+  (``exact_set_low``): with n questions of a type, the accuracy one can claim with 95% confidence.
 - Retrieval recall@k = |gold ∩ ranked[:k]| / |gold| and MRR = 1 / rank of the first gold task in the ranked
   list (0 when none), averaged over questions with non-empty gold. The ranked list is ``Answer.retrieved``; for
   routes that do not retrieve (unit lists, sections: ``retrieved`` is empty) the citations, in order, stand in.

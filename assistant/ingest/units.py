@@ -142,15 +142,15 @@ def abbreviates(short: str, full: str) -> bool:
     return all(c in rest for c in bs)
 
 
-def _same_level(short: str, full: str, rules: NameRules) -> bool:
+def _same_level(short: str, full: str, aliases: dict[str, set[str]], rules: NameRules) -> bool:
     """Whether a short name may be of the full name's level: the same level word, or none where the full name's
-    bare forms are not it (考试院 is 市教育考试院 in a bureau's plan; 住建局 stays apart from 市住房和城乡建设局)."""
+    bare forms (`aliases`, by `derived_aliases`) are not it (考试院 is 市教育考试院 in a bureau's plan; 住建局 stays
+    apart from 市住房和城乡建设局)."""
     level = level_prefix(short, rules)
-    return level == level_prefix(full, rules) or (
-        not level and short not in derived_aliases(full, rules=rules))
+    return level == level_prefix(full, rules) or (not level and short not in aliases[full])
 
 
-def _abbreviations(names: Sequence[str], rules: NameRules) -> dict[str, str]:
+def _abbreviations(names: Sequence[str], aliases: dict[str, set[str]], rules: NameRules) -> dict[str, str]:
     """Each name that is the short form of exactly one other name of the notice (a department, of its level),
     mapped to that full name, when that full name has no other short form; departments only."""
     found: dict[str, list[str]] = {}
@@ -158,7 +158,8 @@ def _abbreviations(names: Sequence[str], rules: NameRules) -> dict[str, str]:
         if unit_kind(short) != "department":
             continue  # 相关部门街道板块, 各街道: groups are not named short
         fulls = [full for full in names if full != short and unit_kind(full) == "department"
-                 and _same_level(short, full, rules) and abbreviates(without_level(short), without_level(full))]
+                 and abbreviates(without_level(short), without_level(full))
+                 and _same_level(short, full, aliases, rules)]
         if len(fulls) == 1:
             found[short] = fulls
     shorts_of = Counter(fulls[0] for fulls in found.values())
@@ -179,7 +180,7 @@ def unify_names(notice: Notice, rules: NameRules | None = None) -> Notice:
     order = {name: i for i, name in enumerate(uses)}
     ranked = sorted(uses, key=lambda n: (-uses[n], order[n]))
     aliases = {name: derived_aliases(name, rules=rules) for name in ranked}
-    short_of = _abbreviations(ranked, rules)  # 农服中心 = 农业农村服务中心, read from the notice
+    short_of = _abbreviations(ranked, aliases, rules)  # 农服中心 = 农业农村服务中心, read from the notice
     kept_as: dict[str, str] = {}
     merged: list[tuple[str, tuple[str, ...]]] = []
     for i, name in enumerate(ranked):

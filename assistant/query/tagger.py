@@ -157,7 +157,8 @@ class Tagger:
 
     def _derive_section_words(self, knowledge: Knowledge) -> list[tuple[str, int, str]]:
         """(words, section, doc) from each part's title (adjacent word pairs of four or more characters, and the
-        two-character short form of a title of two words, or its standard short form) and from the knowledge files' section words and aliases."""
+        two-character short form of a title of two words, or its standard short form) and from the knowledge files'
+        section words and aliases."""
         found: list[tuple[str, int, str]] = []
         for notice in self._notices:
             if not notice.structured:

@@ -819,7 +819,8 @@ class Planner:
         if any(s.kind in ("task", "ordinal", "last", "section") for s in spans):
             return None
         person = next((p for p in self._leaders if p in q), "")
-        value = person or (next((v for v in self._deadline_words if v in q), "") if field_asked(q) == "deadline" else "")
+        deadline = next((v for v in self._deadline_words if v in q), "") if field_asked(q) == "deadline" else ""
+        value = person or deadline
         if not value:
             return None
         return replace(base, op=Op.LIST, field="leader" if person else "deadline", value=value, count=asks_count(q),
