@@ -448,8 +448,9 @@ def parse_plain(text: str, doc_id: str) -> Notice:
 
 
 def split_sentences(text: str) -> tuple[str, ...]:
-    """The sentences of a text (ended by 。;!? or a line break), stripped, none empty."""
-    return tuple(s for s in (x.strip() for x in _SENTENCE.findall(text)) if s)
+    """The sentences of a text (ended by 。;!? or a line break), stripped, none empty. A heading label on a line of
+    its own (「教育事业:」 above the items (1)(2)…) says nothing quoted alone and is no sentence."""
+    return tuple(s for s in (x.strip() for x in _SENTENCE.findall(text)) if s and not _BARE_LABEL.match(s))
 
 
 def strip_units(text: str) -> str:

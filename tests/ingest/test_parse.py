@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from assistant.errors import CorpusError
 from assistant.ingest.corpus import load_corpus
-from assistant.ingest.parse import parse_notice
+from assistant.ingest.parse import parse_notice, split_sentences
 from assistant.records import Notice
 
 from ..expected_units import expected_units
@@ -122,3 +122,11 @@ def test_generated_tasks_keep_their_text_and_units(bodies: list[str]) -> None:
     notice = parse_notice("\n".join(lines), doc_id="prop")
     assert [t.body for t in notice.tasks] == [f"{b}。" for b in bodies]
     assert all(t.leads == ("区甲局",) and t.assists == ("区乙局",) for t in notice.tasks)
+
+
+def test_a_heading_label_above_items_is_no_sentence_to_quote() -> None:
+    # a table cell 「教育事业:」 over its items: quoted alone it would tell the reader nothing
+    body = "教育事业:\n(1)新建教学楼1栋,8月底前投入使用;\n(2)改造乡村小学食堂3所。"
+    assert split_sentences(body) == ("(1)新建教学楼1栋,8月底前投入使用;", "(2)改造乡村小学食堂3所。")
+    assert split_sentences("粮食稳产\n全年粮食播种面积稳定。") == ("粮食稳产", "全年粮食播种面积稳定。")
+    assert split_sentences("主要目标:地区生产总值增长6%。") == ("主要目标:地区生产总值增长6%。",)
