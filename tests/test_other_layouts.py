@@ -1,8 +1,13 @@
-"""The whole assistant on the two blind notices of layouts the seed does not have, with the real model and Chroma: a
-town's task table (.docx, eval/fresh13) and a bureau's plan with the units before each task (eval/fresh14). The
-expected answers are computed from the parsed records, not written here."""
+"""The whole assistant on the blind notices of layouts the seed does not have, with the real model and Chroma: a
+town's task table (.docx, eval/fresh13), a bureau's plan with the units before each task (eval/fresh14), a city's
+plan printed to PDF (eval/fresh15) and a district's 民生实事 table on a saved web page (eval/fresh16). The expected
+answers are computed from the parsed records, or read from the reference table the notice's blind author wrote
+(notice_reference.md), not written here."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +27,78 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 def bureau(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return Assistant(Settings.from_env(environ={}, corpus_dir=ROOT / "eval" / "fresh14" / "corpus",
                                        index_dir=tmp_path_factory.mktemp("bureau")))
+
+
+@pytest.fixture(scope="module")
+def city_pdf(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return Assistant(Settings.from_env(environ={}, corpus_dir=ROOT / "eval" / "fresh15" / "corpus",
+                                       index_dir=tmp_path_factory.mktemp("city_pdf")))
+
+
+@pytest.fixture(scope="module")
+def district_page(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return Assistant(Settings.from_env(environ={}, corpus_dir=ROOT / "eval" / "fresh16" / "corpus",
+                                       index_dir=tmp_path_factory.mktemp("district_page")))
+
+
+def _names(cell: str) -> list[str]:
+    return [u for u in re.split(r"[、,]", cell.strip()) if u and u not in ("—", "-", "无")]
+
+
+def _reference_table(path: Path) -> dict[int, tuple[list[str], list[str]]]:
+    """fresh15's reference: | 序号 | 部分 | 任务内容 | 牵头单位 | 配合单位 | … |, unit names in one (short) form."""
+    rows = {}
+    for line in path.read_text("utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 6 and cells[0].isdigit():
+            rows[int(cells[0])] = (_names(cells[3]), _names(cells[4]))
+    return rows
+
+
+def _reference_blocks(path: Path) -> dict[int, tuple[list[str], list[str]]]:
+    """fresh16's reference: a 「### N. name」 block per project with 「- 牵头单位:」 and 「- 配合单位:」 lines."""
+    rows: dict[int, tuple[list[str], list[str]]] = {}
+    current = 0
+    for line in path.read_text("utf-8").splitlines():
+        if m := re.match(r"### (\d+)\.", line):
+            current = int(m.group(1))
+            rows[current] = ([], [])
+        elif current and (m := re.match(r"- (牵头|配合)单位:(.*)", line)):
+            rows[current][0 if m.group(1) == "牵头" else 1].extend(_names(m.group(2)))
+    return rows
+
+
+def _matches_reference(assistant: Assistant, rows: dict[int, tuple[list[str], list[str]]]) -> list[str]:
+    """Each unit of the reference, asked as its author wrote it, leads and assists exactly its reference tasks."""
+    assert len(rows) >= 30
+    wrong = []
+    for unit in sorted({u for leads, assists in rows.values() for u in (*leads, *assists)}):
+        for role, side in (("牵头", 0), ("配合", 1)):
+            expected = sorted(n for n, units in rows.items() if unit in units[side])
+            got = _numbers(assistant.answer(f"{unit}{role}哪些任务"))
+            if got != expected:
+                wrong.append(f"{unit}{role}: {got} != {expected}")
+    return wrong
+
+
+def test_a_plan_printed_to_pdf_reads_as_its_author_wrote_it(city_pdf: Assistant) -> None:
+    """A PDF whose pages print the tasks without paragraph spacing, with 责任单位 / 完成时限 lines, page numbers,
+    tasks and unit lines split over pages, and the covering notice's 「排在第一位的为牵头单位」."""
+    (notice,) = city_pdf.notices
+    rows = _reference_table(ROOT / "eval" / "fresh15" / "notice_reference.md")
+    assert [t.number for t in notice.tasks] == sorted(rows)
+    assert notice.info.role_rule == "first_is_lead" and not notice.plan_title.startswith("附件")
+    assert _matches_reference(city_pdf, rows) == []
+
+
+def test_a_livelihood_table_on_a_saved_page_reads_as_its_author_wrote_it(district_page: Assistant) -> None:
+    """A 民生实事 table (项目名称 / 主要内容及目标 / 责任单位 with 「(牵头)」 marks) on a page with menus, a share bar, a
+    footer naming the site's 主办单位, and a box of 索引号 / 发文字号 before the notice."""
+    (notice,) = district_page.notices
+    rows = _reference_blocks(ROOT / "eval" / "fresh16" / "notice_reference.md")
+    assert [t.number for t in notice.tasks] == sorted(rows)  # the table's own 序号, not after the text's (一)…(四)
+    assert notice.meta.doc_number.endswith("号") and "搜索" not in notice.covering.title
+    assert _matches_reference(district_page, rows) == []
 
 
 def _numbers(answer) -> list[int]:  # type: ignore[no-untyped-def]

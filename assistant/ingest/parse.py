@@ -17,7 +17,7 @@ from ..records import CoveringNotice, DocumentMeta, Notice, ParseInfo, Section, 
 from .clauses import Fields, label_line, leading_clause, resolve, trailing_clause, unit_clause
 from .front import covering_notice, header_fields, join_wrapped_title, title_line
 from .normalize import halfwidth, to_simplified
-from .tables import Table, read_table
+from .tables import Cell, Table, read_table
 from .words import LayoutWords, RoleRule, layout_words
 
 _CN = "一二三四五六七八九十百"
@@ -131,7 +131,9 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
     lines = [line for line in lines if line and not PAGE_MARK.match(line)]
     tables = [Table(tuple(tuple(replace(c, text=form(c.text)) for c in row) for row in t.rows), form(t.title))
               for t in tables]
-    header = [line for line in lines if line.count("|") >= 2]
+    # a page's box of 索引号 / 发文字号 / 成文日期 is a table of label cells, read as the same fields
+    header = [line for line in lines if line.count("|") >= 2] + [
+        " | ".join(c.text.strip() for c in row) for t in tables for row in t.rows if _label_row(row)]
     rest = [line for line in lines if line.count("|") < 2]
     fields = header_fields(header)
     first = next((i for i, line in enumerate(rest) if _level(line)), None)
@@ -140,6 +142,7 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
     preamble, title_at = join_wrapped_title(preamble, title_at)
     front = preamble[: title_at + 1] if title_at >= 0 else preamble
     covering, plan_title = covering_notice(front, fields, title_at >= 0)
+    plan_title = _ATTACHMENT.sub("", plan_title)  # 「附件」 printed above the plan's title, run into it by a PDF
     intro = "\n".join(preamble[title_at + 1 :]) if title_at >= 0 else ""
     # the covering notice states it, before the plan or among its numbered requirements
     stated = words.rule_in("\n".join(rest))
@@ -177,9 +180,9 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
         doc_id=doc_id,
         title=fields.get("信息名称", "") or covering.title or plan_title,
         index_number=fields.get("索引号", ""),
-        doc_number=fields.get("文号", ""),
-        publisher=fields.get("发布机构", ""),
-        date=fields.get("生成日期", ""),
+        doc_number=fields.get("文号", "") or fields.get("发文字号", ""),
+        publisher=fields.get("发布机构", "") or fields.get("发文机关", ""),
+        date=fields.get("生成日期", "") or fields.get("成文日期", ""),
         keywords=tuple(k for k in re.split(r"[;;,,]", fields.get("关键词", "")) if k),
         fields=tuple(fields.items()),
     )
@@ -202,6 +205,14 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
     )
     return Notice(meta=meta, covering=covering, plan_title=plan_title, sections=section_records, tasks=tasks,
                   intro=intro, info=info)
+
+
+def _label_row(row: Sequence[Cell]) -> bool:
+    """A row of label and value cells (「索引号: | QL000… | 主题分类: | 综合政务」): two labels or more, each followed by
+    its value."""
+    texts = [c.text.strip() for c in row]
+    labels = [i for i, t in enumerate(texts) if re.fullmatch(r"[^::,,。;;]{2,8}[::]", t)]
+    return len(labels) >= 2 and all(i + 1 < len(texts) and texts[i + 1] and i + 1 not in labels for i in labels)
 
 
 def _is_traditional(text: str, tables: Sequence[Table]) -> bool:
@@ -391,7 +402,7 @@ def _table_tasks(table: Table, n: int, words: LayoutWords, rule: RoleRule, secti
         text = body + "".join("\n" + label for label in row.labels)
         drafts.append(_Draft(row.printed, by_category[key], text, body, resolve(row.fields.units, rule),
                              "、".join(row.fields.leader), "、".join(row.fields.deadline), "表格列"))
-    return read.title
+    return read.title if read.rows else ""  # a table of no tasks (a page's 索引号 / 发文字号 box) names no plan
 
 
 def _number(drafts: Sequence[_Draft], doc_id: str, numerals: Sequence[str], warnings: list[str]) -> tuple[Task, ...]:

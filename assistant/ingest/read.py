@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from ..errors import CorpusError
 from .tables import Cell, Table, grid
+from .words import layout_words
 
 SUFFIXES = (".txt", ".docx", ".xlsx", ".xls", ".pdf", ".html", ".htm")
 # old binary or office formats without a well-kept offline reader: what to save them as
@@ -196,7 +198,9 @@ class _PageReader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.lines: list[str] = [""]
+        self.linked: list[int] = [0]  # each line's characters inside links (menus, share bars, 上一篇/下一篇)
         self.tables: list[Table] = []
+        self._link = 0
         self._skip = 0
         self._stack: list[dict[str, Any]] = []  # open tables: rows of (text, rowspan, colspan)
         self.title = ""  # the page's <title>: the notice starts where it is repeated (menus come before)
@@ -205,6 +209,8 @@ class _PageReader(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
             self._title = True
+        if tag == "a":
+            self._link += 1
         if tag in self.SKIP:
             self._skip += 1
         elif tag == "table":
@@ -226,6 +232,8 @@ class _PageReader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self._title = False
+        if tag == "a":
+            self._link = max(0, self._link - 1)
         if tag in self.SKIP:
             self._skip = max(0, self._skip - 1)
         elif tag == "table" and self._stack:
@@ -244,12 +252,15 @@ class _PageReader(HTMLParser):
             self._stack[-1]["rows"][-1][-1][0].append(data)
         elif not self._stack:
             self.lines[-1] += re.sub(r"\s+", " ", data)
+            if self._link:
+                self.linked[-1] += len(data.strip())
 
     def _break(self) -> None:
         if self._in_cell():
             self._stack[-1]["rows"][-1][-1][0].append("\n")  # a line break inside a cell
         elif not self._stack and self.lines[-1].strip():
             self.lines.append("")
+            self.linked.append(0)
 
 
 def _int(value: str | None) -> int:
@@ -283,9 +294,42 @@ def _html(page: str) -> Document:
     reader = _PageReader()
     reader.feed(page)
     reader.close()
-    lines = [line.strip() for line in reader.lines if line.strip()]
-    start = next((i for i, line in enumerate(lines) if reader.title and line == reader.title), 0)
-    return Document("\n".join(lines[start:]), tuple(reader.tables))
+    kept = [(line.strip(), linked) for line, linked in zip(reader.lines, reader.linked, strict=True) if line.strip()]
+    lines = [line for line, _ in kept]
+    start = next((i for i, line in enumerate(lines) if _is_title(line, reader.title)), 0)
+    return Document("\n".join(lines[start:_article_end(kept, start)]), tuple(reader.tables))
+
+
+# what a site appends to a page's <title> after the notice's own: 「…的通知_政府文件_某区人民政府」「… - 某市人民政府」
+_SITE_SUFFIX = re.compile(r"\s*[_|\-—–]")
+
+
+def _is_title(line: str, title: str) -> bool:
+    """Whether a line of the page is its <title>, or the notice's title before the site's name is appended."""
+    if not title or len(line) < 6 or not title.startswith(line):
+        return False
+    return line == title or bool(_SITE_SUFFIX.match(title[len(line):]))
+
+
+_PROSE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _article_end(lines: list[tuple[str, int]], start: int) -> int:
+    """Where the notice ends on a saved page: at the first line that is mostly links (a share bar, 上一篇/下一篇, a
+    list of related files) after the notice's own paragraphs began, when no paragraph follows it (a footer's
+    主办单位 and 备案号 lines are no part of the notice). A link in the notice itself (an attachment) is followed by
+    more of it, so it does not end it."""
+
+    def prose(line: str, linked: int) -> bool:
+        return len(_PROSE.findall(line)) - linked >= 30
+
+    begun = False
+    for i in range(start, len(lines)):
+        line, linked = lines[i]
+        if begun and 2 * linked >= len(line.replace(" ", "")) and not any(prose(*rest) for rest in lines[i + 1:]):
+            return i
+        begun = begun or prose(line, linked)
+    return len(lines)
 
 
 # a row of a table pasted as text: cells split by tabs (copied out of Word or Excel) or by | (Markdown)
@@ -332,18 +376,37 @@ _LINE_START = re.compile(
 def tidy_pdf_text(text: str) -> str:
     """Undo what PDF text extraction does to Chinese: lines wrapped by the page layout, spaces around CJK.
 
-    Layout extraction leaves a blank line between paragraphs; lines inside a paragraph are one wrapped line.
-    Without blank lines, a line that does not start like a new item (a task number, a section numeral, a
-    header row, a date) continues the previous one when that did not end a sentence.
+    Layout extraction often leaves a blank line between paragraphs; the lines of such a block are one wrapped
+    paragraph. A block that holds several items (a page of a plan printed without paragraph spacing), or a text
+    without blank lines, is unwrapped line by line: a line that does not start like a new item (a task number, a
+    section numeral, a header row, a date) continues the previous one when that did not end a sentence.
     """
+    lines: list[str] = []
     if re.search(r"\n[ \t]*\n", text):
-        paragraphs = re.split(r"\n[ \t]*\n", text)
-        lines = ["".join(part.strip() for part in p.splitlines()) for p in paragraphs]
-    else:
-        lines = []
-        for line in (raw.strip() for raw in text.splitlines()):
-            if lines and line and not _LINE_START.match(line) and not re.search(r"[。;;::!!??)）|]$", lines[-1]):
-                lines[-1] += line
+        for block in re.split(r"\n[ \t]*\n", text):
+            rows = [row.strip() for row in block.splitlines() if row.strip()]
+            if sum(1 for row in rows if _LINE_START.match(row)) >= 2:
+                lines += _unwrapped(rows)
             else:
-                lines.append(line)
+                lines.append("".join(rows))
+    else:
+        lines = _unwrapped([raw.strip() for raw in text.splitlines()])
     return "\n".join(_PDF_SPACE.sub("", line) for line in lines if line)
+
+
+@lru_cache(maxsize=1)
+def _label_start() -> re.Pattern[str]:
+    """A line that opens with a field label (「责任单位:」「完成时限:」): a line of its own, never a wrapped one."""
+    labels = sorted({label for label, _ in layout_words().labels}, key=len, reverse=True)
+    return re.compile(rf"^(?:{'|'.join(map(re.escape, labels))})\s*[::]")
+
+
+def _unwrapped(rows: list[str]) -> list[str]:
+    lines: list[str] = []
+    for line in rows:
+        starts = _LINE_START.match(line) or _label_start().match(line)
+        if lines and line and not starts and not re.search(r"[。;;::!!??)）|]$", lines[-1]):
+            lines[-1] += line
+        else:
+            lines.append(line)
+    return lines

@@ -314,6 +314,54 @@ def test_a_name_merged_over_its_numbered_standards_makes_each_standard_a_task(tm
     assert [t.leader for t in notice.tasks] == ["甲某某", "甲某某", "乙某某"]
 
 
+def test_a_saved_page_without_its_site_chrome(tmp_path: Path) -> None:
+    # a government site's article page (content made up): the <title> carries the site's name, a box of label cells
+    # comes before the notice, a share bar, 上一篇/下一篇 links and a footer naming the site's 主办单位 follow it
+    page = tmp_path / "page.html"
+    page.write_text("""<html><head><meta charset="utf-8"><title>【测试样本】某区2025年民生实事项目的通知_政府文件_某区人民政府</title>
+</head><body><div class="nav"><a href="/">首页</a> <a href="/zwgk/">政务公开</a></div>
+<form><button>搜索</button></form>
+<h1>【测试样本】某区2025年民生实事项目的通知</h1>
+<table><tr><td>索引号:</td><td>X-2025-1</td><td>发文机关:</td><td>某区人民政府</td></tr>
+<tr><td>成文日期:</td><td>2025年2月1日</td><td>发文字号:</td><td>某政发〔2025〕1号</td></tr></table>
+<p>各街道办事处,区政府各部门:现将2025年民生实事项目印发给你们,请认真组织实施,确保按时完成各项目标。</p>
+<p>某区人民政府</p><p>2025年2月1日</p>
+<table><tr><th>序号</th><th>项目名称</th><th>主要内容及目标</th><th>责任单位</th><th>完成时限</th></tr>
+<tr><td colspan="5">一、教育类(1项)</td></tr>
+<tr><td>1</td><td>新建公办幼儿园</td><td>新建公办幼儿园2所。</td><td>区教育局（牵头）、区财政局</td><td>2025年8月底</td></tr>
+<tr><td colspan="5">二、养老类(1项)</td></tr>
+<tr><td>2</td><td>老年助餐</td><td>新建助餐点10个。</td><td>区民政局</td><td>全年</td></tr></table>
+<p>三、保障措施</p><p>(一)加强组织领导。各牵头单位要制定具体工作方案,明确时间表和路线图,按月报送进展。</p>
+<div><span>分享到:</span><a href="#">微信</a><a href="#">微博</a> <a href="#">【打印本页】</a></div>
+<p>上一篇:<a href="/a.html">某区人民政府关于另一件事情的通知</a></p>
+<div><p>主办单位:某区人民政府办公室 承办单位:某区大数据中心</p></div></body></html>""", encoding="utf-8")
+    notice = parse_file(page)
+    assert notice.covering.title == "【测试样本】某区2025年民生实事项目的通知"  # not the menu or the search box
+    assert (notice.meta.doc_number, notice.meta.publisher) == ("某政发〔2025〕1号", "某区人民政府")
+    assert _units(notice) == {1: (("区教育局",), ("区财政局",)), 2: (("区民政局",), ())}
+    assert notice.task(1).body == "新建公办幼儿园:新建公办幼儿园2所。" and notice.task(2).deadline == "全年"
+    assert [s.title for s in notice.sections] == ["教育类(1项)", "养老类(1项)"]
+
+
+def test_pdf_text_of_pages_printed_without_paragraph_spacing() -> None:
+    # layout extraction of a page whose items follow one another with no blank line, label lines of their own and
+    # a unit name wrapped in the middle (「各\n区县政府」)
+    from assistant.ingest.read import tidy_pdf_text
+
+    page = ("附件\n   某市2025年重点工作任务分解方案\n\n  一、扩大有效需求\n  1.实施重大项目。全年安排重点项目320个,完成\n"
+            "投资1150亿元以上。\n  责任单位:市发改委、市财政局、各\n区县政府\n  完成时限:2025年9月底前\n"
+            "  2.培育消费新场景。打造夜间经济集聚区5个。\n  责任单位:市商务局\n\n\n   — 2 —")
+    assert tidy_pdf_text(page).split("\n") == [
+        "附件某市2025年重点工作任务分解方案", "一、扩大有效需求", "1.实施重大项目。全年安排重点项目320个,完成投资1150亿元以上。",
+        "责任单位:市发改委、市财政局、各区县政府", "完成时限:2025年9月底前", "2.培育消费新场景。打造夜间经济集聚区5个。",
+        "责任单位:市商务局", "— 2 —"]
+    notice = parse_notice("某市人民政府办公室关于印发方案的通知\n各单位:责任单位中排在第一位的为牵头单位。\n"
+                          + tidy_pdf_text(page), doc_id="x")
+    assert notice.plan_title == "某市2025年重点工作任务分解方案"
+    assert _units(notice) == {1: (("市发改委",), ("市财政局", "各区县政府")), 2: (("市商务局",), ())}
+    assert notice.task(1).deadline == "2025年9月底前"
+
+
 _PIECES = ["一、", "(一)", "1.", "1﹒", "(1)", "牵头单位:", "责任单位:", "完成时限:", "区甲局", "、", ",", ";", "。",
            "(", ")", "[", "]", "主办", "协办", "牵头", "配合", "负责", "\n", "工作", "附件1"]
 
