@@ -47,6 +47,8 @@ _TASK_REFS = (
 # 任务10到任务15, 第十至十二项: a run of tasks by number (value "10-15")
 _TASK_RANGE = re.compile(rf"(?:任务|第)\s*{_NUM}\s*(?:项|条|号)?\s*(?:到|至|~|～|-|—|－)\s*(?:任务|第)?\s*{_NUM}\s*(?:项|条|号)?(?:任务)?")
 _LAST = re.compile(r"最后(?:一|那)?(?:项|条|个|件)(?:任务|工作)?")
+# 前三项: the first few of a part or of the list shown (value "1-3")
+_FIRST_N = re.compile(rf"(?<![之以提目当])前\s*{_NUM}\s*(?:项|条|个|件)(?:任务|工作|事)?")
 # 倒数第二项: counted from the end (-2)
 _FROM_END = re.compile(rf"倒数第?\s*{_NUM}\s*(?:项|条|个|件)?(?:任务|工作)?")
 _SECTION_NUMBER = re.compile(rf"第\s*{_NUM}\s*个?\s*(?:部分|板块|大块|大项|方面|章|节|块)")
@@ -64,6 +66,12 @@ _WHOLE_LEVEL = {"全国": 4, "国家层面": 4, "全省": 3, "全市": 2, "全�
 # fuzzy pinyin: the finals and initials input methods and speakers mix up
 _FUZZY = ((re.compile(r"ang$"), "an"), (re.compile(r"eng$"), "en"), (re.compile(r"ing$"), "in"),
           (re.compile(r"^zh"), "z"), (re.compile(r"^ch"), "c"), (re.compile(r"^sh"), "s"), (re.compile(r"^l"), "n"))
+
+
+# 「民生部分」「生态环保那一部分」: words, then a part noun (the words found backwards from it)
+_NAMED_PART = re.compile(r"(?:的)?(?:这|那)?(?:一)?(?:个)?(?:大)?(?:部分|板块)")
+_PART_LEAD = re.compile(r"^(?:[在里中是的把和跟与对关于有]|关于|有关|方案)+")
+_ASKING = re.compile(r"[哪几每各这那该此本某什啥多第]|前|后|上|下")
 
 
 @dataclass(frozen=True)
@@ -235,6 +243,9 @@ class Tagger:
             first, last = chinese_number(m.group(1)), chinese_number(m.group(2))
             if 0 < first < last:
                 add(Span(m.start(), m.end(), "task", f"{first}-{last}", m.group(0)))
+        for m in _FIRST_N.finditer(q):
+            if (n := chinese_number(m.group(1))) >= 1:
+                add(Span(m.start(), m.end(), "ordinal", f"1-{n}", m.group(0)))  # 「前三项」: the first three
         for m in _FROM_END.finditer(q):
             add(Span(m.start(), m.end(), "last", str(-max(chinese_number(m.group(1)), 1)), m.group(0)))
         for m in _LAST.finditer(q):
@@ -253,7 +264,24 @@ class Tagger:
         for words, number, doc in self._section_words:
             for m in re.finditer(re.escape(words), q):
                 add(Span(m.start(), m.end(), "section", str(number), words, doc=doc))
+        if not any(s.kind == "section" for s in spans):
+            self._tag_named_part(q, spans, add)
         return sorted(spans, key=lambda s: s.start)
+
+    def _tag_named_part(self, q: str, spans: list[Span], add: Callable[[Span], None]) -> None:
+        """A part named by a word of its title before 部分 / 板块 (「民生部分里财政局参与了哪些」「生态环保那部分」),
+        when that word is no section word of its own: the part whose title shares most with it, if one does."""
+        for m in _NAMED_PART.finditer(q):
+            start = m.start()
+            while start > max(m.start() - 8, 0) and "\u4e00" <= q[start - 1] <= "\u9fff" and not any(
+                    s.start < start <= s.end for s in spans):
+                start -= 1
+            words = _PART_LEAD.sub("", q[start:m.start()])
+            if len(words) < 2 or _ASKING.search(words):
+                continue
+            sections, _ = self.section_by_title(words)
+            if sections:
+                add(Span(m.start() - len(words), m.start(), "section", str(sections[0]), words))
 
     def _tag_slips(self, q: str, spans: list[Span], add: Callable[[Span], None]) -> None:
         """Unit-shaped words that are not a loaded unit: a slip of one (by sound), or an unknown unit."""

@@ -149,20 +149,24 @@ _METADATA: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("classification", re.compile(r"分类|体裁|公文种类|文种")),
     ("title", re.compile(r"标题|文件名|名称|叫什么|全称")),
 )
+# 「还有别的吗」「其他的呢」「剩下的呢」: the rest of what was being shown
+_REST = re.compile(r"(?:那|那么)?(?:还有|其他|其它|别的|剩下|剩余|另外)(?:的|别的|其他的|其它的|几项|的几项)?(?:吗|呢|么|没有|不)?[??]?")
 _ALSO = re.compile(r"还(?:有|负责|牵头|主办|参与|配合|协办|管|承担|要|得|在)")  # 「还…哪些」: what else
 _LEADER_TITLE = re.compile(r"[((][^()()]*[))]")  # 「吴某某(副镇长)」: the post after a leader's name
 _DOCUMENT_WORDS = re.compile(r"方案|通知|文件|计划|这份|这个|本次|出台|下发|制定")
 _FILLER = re.compile(
     r"\d{4}年|方案里|方案中|[\W_\d]|请问|哪些|哪个|什么|多少|怎么|如何|是否|有没有|能不能|可以|可不可以|负责|牵头|主办|协办|参与|配合|协助|承担|任务|工作|"
-    r"一共|总共|共有|几项|几个|几|项|呢|吗|吧|啊|的|了|是|有|都|和|与|及|那|么|其中|这些|它们|它|这|还|部分|单位|部门|谁|由|要|做|在|今年|全年|"
+    r"一共|总共|共有|几项|几个|几|项(?!目)|呢|吗|吧|啊|的|了|是|有|都|和|与|及|那|么|其中|这些|它们|它|这|还|部分|单位|部门|谁|由|要|做|在|今年|全年|"
     r"[ＵＴＮＳＹＰＤ]|相关|有关|涉及|关于|方面|里面|当中|之中|里|中|跟|同|一起|共同|但|不|没|或者|或|以外|除了|自己|具体|分别|啥|哪几[个项条件]?|帮我|看看|查|我们|我是|局|"
     r"全部|所有|列出来|列出|列一下|列举|罗列|不管|不论|无论|还是|别的|其他|其它|另外|作为|身份|"
-    r"加起来|合计|总计"
+    r"加起来|合计|总计|同时|项目"
 )
 # 「牵头加配合一共几项」: the 加 between two roles says which roles, not what about
 _ROLES_JOINED = re.compile(r"(?<=主办|牵头|协办|配合)加上?(?=主办|牵头|协办|配合)")
 # a unit called by a pronoun for people, before what it does: 「他们还牵头了哪些」「那我们牵头的呢」
-_PEOPLE_UNIT = re.compile(r"(?:他们|她们|人家|我们|咱们)(?:局|单位|部门)?(?=还|又|也|都|一共|总共|牵头|主办|协办|配合|负责|参与|承担)")
+# (「它」 only right before what a unit does: 「还有哪些是它参与的」; 「它什么时候完成」 is about a task)
+_PEOPLE_UNIT = re.compile(r"(?:他们|她们|人家|我们|咱们)(?:局|单位|部门)?(?=还|又|也|都|一共|总共|牵头|主办|协办|配合|负责|参与|承担)"
+                          r"|(?<![不别]用列)(?<![不别]要列)(?<![不别]列)它(?=还?(?:牵头|主办|协办|配合|负责|参与|承担))")
 
 
 # 「不是牵头的」「除了自己牵头的,还…」: the role said is the one left out
@@ -328,6 +332,8 @@ class Planner:
                        reason="", subject="", **due)  # type: ignore[arg-type]
 
     def _plan_clause_read(self, q: str, turns: Sequence[Turn], joined: bool = False) -> Plan:
+        if (rest := self._rest_of_part(q, turns)) is not None:
+            return rest
         spans = self.tagger.tag(q)
         family: tuple[str, ...] = ()
         if not any(s.kind in ("unit", "unknown_unit") for s in spans) and (found := self._function_unit(q)):
@@ -764,14 +770,31 @@ class Planner:
                 refs += ([shown[number]] if -number <= len(shown) else []) if shown else \
                     [n.tasks[number].ref for n in notices if -number <= len(n.tasks)]
             elif s.kind == "ordinal" and sections:
-                # 「第二部分的第3项」: counted within that part
-                refs += [Ref(n.doc_id, n.section_of(k).task_numbers[number - 1]) for n in notices for k in sections
-                         if k <= len(n.sections) and 1 <= number <= len(n.section_of(k).task_numbers)]
+                # 「第二部分的第3项」「医疗健康类前三项」: counted within that part
+                refs += [Ref(n.doc_id, k_number) for n in notices for k in sections if k <= len(n.sections)
+                         and 1 <= number <= len(n.section_of(k).task_numbers)
+                         for k_number in n.section_of(k).task_numbers[number - 1:last]]
             elif s.kind == "ordinal" and shown and 1 <= number <= len(shown):
-                refs.append(shown[number - 1])
+                refs += shown[number - 1:last]
             else:
                 refs += [t.ref for n in notices for t in n.tasks if number <= t.number <= last]
         return list(dict.fromkeys(refs))
+
+    def _rest_of_part(self, q: str, turns: Sequence[Turn]) -> Plan | None:
+        """「还有别的吗?」 after some of a part's tasks were shown (「医疗健康类前三项是什么?」): the part's other tasks."""
+        previous = last(turns, (Op.TASK,))
+        if previous is None or not previous.refs or not previous.plan.sections or not _REST.fullmatch(q.strip()):
+            return None
+        shown = set(previous.refs)
+        docs = {r.doc_id for r in shown}
+        rest = tuple(Ref(n.doc_id, k) for n in self._notices if n.doc_id in docs for part in previous.plan.sections
+                     if part <= len(n.sections) for k in n.section_of(part).task_numbers if Ref(n.doc_id, k) not in shown)
+        if not rest:
+            return None
+        titles = "、".join(dict.fromkeys(n.section_of(p).title for n in self._notices if n.doc_id in docs
+                                         for p in previous.plan.sections if p <= len(n.sections)))
+        return Plan(Op.TASK, q, tasks=rest, field="content", query=q, focus=q, docs=tuple(sorted(docs)),
+                    reading=f"按“{titles}中已列出之外的任务”理解", label="task_content")
 
     def _nth_of_unit(self, base: Plan, spans: Sequence[Span], unit: str) -> Plan | None:
         """「区商务局牵头的第三项任务是什么?」: the n-th task of the unit's own list (as its list is shown: 主办 first,
