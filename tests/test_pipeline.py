@@ -126,6 +126,7 @@ def test_a_place_the_notice_does_not_give_is_said_with_what_it_does(assistant: A
     answer = assistant.answer("那4个家门口就业服务站具体建在哪几个街道?")
     assert answer.text.startswith("通知没有写明具体地点") and answer.citations == (45,) and answer.refused
     assert "没有写明" not in assistant.answer("城河村地块的城市更新在哪个位置?").text  # the task names the place
+    assert assistant.answer("家门口就业服务站具体在哪儿?").text.startswith("通知没有写明具体地点")
 
 
 @pytest.mark.parametrize(

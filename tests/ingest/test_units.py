@@ -226,3 +226,22 @@ def test_a_unit_and_its_short_form_in_a_notice_are_one_unit(tmp_path) -> None:
 
 def _units_of(notice: Notice) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
     return {t.number: (t.leads, t.assists) for t in notice.tasks}
+
+
+def test_a_group_is_found_by_its_bare_name() -> None:
+    """「开发区管委会有什么事」 for 各开发区管委会; 各街道办事处 and 相关街道办事处 are one group 「街道办事处」 (each name still
+    finds its own tasks). Short bare names (街道) and generic nouns (部门) stay words of the question."""
+    from assistant.ingest.parse import parse_notice
+
+    notice = parse_notice("""测试样本:某市2025年重点工作任务分解方案
+一、发展
+1.新建园区道路10公里。(市建设局牵头,各开发区管委会、各街道办事处配合)
+2.改造农贸市场6个。(市商务局牵头,相关街道办事处、各部门、各街道配合)
+3.新增就业1万人。(市人社局牵头,各街道办事处配合)
+""", doc_id="x")
+    directory = UnitDirectory([notice])
+    assert directory.resolve("开发区管委会").name == "各开发区管委会"
+    group = directory.resolve("街道办事处")
+    assert group.name == "各街道办事处" and [r.number for r in directory.tasks(group.name)[1]] == [1, 2, 3]
+    assert [r.number for r in directory.tasks("相关街道办事处")[1]] == [2]
+    assert directory.resolve("部门") is None and directory.resolve("街道") is None

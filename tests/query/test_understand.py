@@ -120,6 +120,7 @@ ONLY_HOW_TO_ANSWER = [  # words that say how to answer (all of them, both roles)
     "把区财政局涉及的任务全部列出来,主办协办都算",
     "区水务局一共涉及几条任务(主办加协办)",
     "区城管局涉及到的所有任务罗列一下,不论主办还是协办",
+    "区商务局涉及哪些项目",  # the plan's items by another name: no topic (nor 「目」 left of 项目)
 ]
 
 
@@ -137,6 +138,9 @@ def test_units_combined(planner: Planner, question: str, units: tuple[str, ...],
 def test_unit_and_part_and_topic(planner: Planner) -> None:
     check(planner.plan("第三部分里区建设局负责什么"), Op.LIST, units=("区建设局",), sections=(3,))
     check(planner.plan("区司法局在第六部分的工作"), Op.LIST, units=("区司法局",), sections=(6,))
+    # a part by a word of its title before 部分, with a unit (「民生部分里财政局参与了哪些」)
+    check(planner.plan("民生那部分区民政局负责哪些"), Op.LIST, units=("区民政局",), sections=(4,))
+    check(planner.plan("城市建设部分里区建设局负责哪些"), Op.LIST, units=("区建设局",), sections=(3,))
     plan = planner.plan("区商务局负责的任务中跟跨境电商有关的有哪些")
     check(plan, Op.LIST, units=("区商务局",))
     assert "跨境电商" in plan.topic
@@ -385,12 +389,22 @@ FOLLOW_UPS = [
     ("一共几项", Turn(Plan(Op.SECTION, "第四部分有哪些任务", sections=(4,)), SHOWN), Op.COUNT,
      {"field": "shown", "tasks": (2, 3, 5, 7, 9)}),  # how many the last list showed
     ("最后那个谁牵头", LIST_TURN, Op.TASK, {"tasks": (9,), "field": "who"}),
+    ("前两项谁牵头", LIST_TURN, Op.TASK, {"tasks": (2, 3), "field": "who"}),  # the first few of the list shown
+    ("它参与了哪些", LIST_TURN, Op.LIST, {"units": ("区商务局",)}),  # 它 before a role verb: the unit just named
     # no subject of its own, right after one task: about that task
     ("新增多少个", FACT_TURN, Op.FACT, {"tasks": (54,)}),
     ("啥时候弄完", FACT_TURN, Op.TASK, {"tasks": (54,), "field": "deadline"}),
     # a list of one task shown: 「它作为协办单位」 is still the unit (a task is no 协办单位)
     ("那它作为协办单位的呢", Turn(LIST_TURN.plan, SHOWN[:1]), Op.LIST, {"units": ("区商务局",), "role": Role.ASSIST}),
 ]
+
+
+def test_the_first_few_of_a_part_then_the_rest_of_it(planner: Planner) -> None:
+    part = planner._notices[0].section_of(2).task_numbers
+    first = planner.plan("第二部分前三项是什么")
+    check(first, Op.TASK, tasks=part[:3], sections=(2,))
+    check(planner.plan("还有别的吗?", [Turn(first, first.tasks)]), Op.TASK, tasks=part[3:])
+    check(planner.plan("剩下的呢", [Turn(first, first.tasks)]), Op.TASK, tasks=part[3:])
 
 
 def test_plural_words_point_at_the_whole_last_list_even_after_one_task(planner: Planner) -> None:
