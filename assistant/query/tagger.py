@@ -244,8 +244,8 @@ class Tagger:
             if 0 < first < last:
                 add(Span(m.start(), m.end(), "task", f"{first}-{last}", m.group(0)))
         for m in _FIRST_N.finditer(q):
-            if (n := chinese_number(m.group(1))) >= 1:
-                add(Span(m.start(), m.end(), "ordinal", f"1-{n}", m.group(0)))  # 「前三项」: the first three
+            if (first_few := chinese_number(m.group(1))) >= 1:
+                add(Span(m.start(), m.end(), "ordinal", f"1-{first_few}", m.group(0)))  # 「前三项」: the first three
         for m in _FROM_END.finditer(q):
             add(Span(m.start(), m.end(), "last", str(-max(chinese_number(m.group(1)), 1)), m.group(0)))
         for m in _LAST.finditer(q):
