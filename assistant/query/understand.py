@@ -36,7 +36,7 @@ from .conversation import (
 from .plan import Combine, Op, Order, Plan, Rank, Turn
 from .retrieval import STOPWORDS
 from .tagger import Span, Tagger, chinese_number, template
-from .times import LIST_ASK, WHEN_ASK, due_asked
+from .times import LIST_ASK, WHEN_ASK, due_asked, due_months
 
 
 def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -239,8 +239,7 @@ class Planner:
                                key=len, reverse=True)
         # the 完成时限 values that are no date (全年, 长期坚持): asked for as themselves
         self._deadline_words = sorted({t.deadline for n in self._notices for t in n.tasks
-                                       if t.deadline and not re.search(r"\d|[一二三四五六七八九十]月|年底|年末", t.deadline)},
-                                      key=len, reverse=True)
+                                       if t.deadline and not due_months("", t.deadline)}, key=len, reverse=True)
         self._has_deadlines = any(t.deadline for n in self._notices for t in n.tasks)
 
     # -- entry ----------------------------------------------------------------------------------------------
