@@ -155,7 +155,7 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
         table_sections: list[tuple[str, str]] = []
         table_drafts: list[_Draft] = []
         titles = [_table_tasks(table, n, words, role_rule, table_sections, table_drafts, warnings, table_layouts)
-                  for n, table in enumerate(tables, start=1)]
+                  for n, table in enumerate(tables, start=1) if not _fields_table(table)]
         if table_drafts and not any(d.units for d in drafts):
             # numbered requirements of a covering notice (「一、各单位要……」) whose tasks are in the attached table
             if drafts:
@@ -205,6 +205,12 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
     )
     return Notice(meta=meta, covering=covering, plan_title=plan_title, sections=section_records, tasks=tasks,
                   intro=intro, info=info)
+
+
+def _fields_table(table: Table) -> bool:
+    """A table of label and value cells only (a page's 索引号 / 发文字号 box): fields, no tasks."""
+    rows = [row for row in table.rows if any(c.text.strip() for c in row)]
+    return bool(rows) and all(_label_row(row) for row in rows)
 
 
 def _label_row(row: Sequence[Cell]) -> bool:
