@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..ingest.units import UnitDirectory
 from ..query.times import time_stated
-from ..records import ROLE_LABEL, Notice, Ref, Role, RoleFilter, Task, role_label
+from ..records import ROLE_LABEL, Notice, Ref, Role, RoleFilter, Section, Task, role_label
 from .messages import Examples
 
 # a citation mark: 【任务9】, 【第3段】, or with the document named, 【《2024年…方案》任务9】; in a notice whose
@@ -195,10 +195,14 @@ class Composer:
     def count(self, notice: Notice) -> Composed:
         parts = [self.section_summary(notice, s.number) for s in notice.sections]
         text = f"《{notice.plan_title}》共 {len(notice.tasks)} 项任务,分为 {len(notice.sections)} 个部分:\n" + "\n".join(parts)
-        sizes = sorted(notice.sections, key=lambda s: len(s.task_numbers))
+        with_tasks = [s for s in notice.sections if s.task_numbers]  # (a part of paragraphs only is no smallest)
+        sizes = sorted({len(s.task_numbers) for s in with_tasks})
         if len(sizes) > 1:
-            text += (f"\n其中第{sizes[-1].numeral}部分任务最多({len(sizes[-1].task_numbers)} 项),"
-                     f"第{sizes[0].numeral}部分最少({len(sizes[0].task_numbers)} 项)。")
+            def parts(size: int) -> tuple[str, str]:  # a tie names each part: 「第一部分和第四部分」「各 9 项」
+                tied = [f"第{s.numeral}部分" for s in with_tasks if len(s.task_numbers) == size]
+                return "和".join(tied), (f"各 {size} 项" if len(tied) > 1 else f"{size} 项")
+            (most, many), (least, few) = parts(sizes[-1]), parts(sizes[0])
+            text += f"\n其中{most}任务最多({many}),{least}最少({few})。"
         return Composed(text)
 
     def shown_count(self, tasks: Sequence[Task]) -> Composed:
@@ -208,7 +212,7 @@ class Composer:
     @staticmethod
     def section_summary(notice: Notice, number: int) -> str:
         s = notice.section_of(number)
-        return f"{s.numeral}、{s.title}(任务{s.task_numbers[0]}–{s.task_numbers[-1]},共 {len(s.task_numbers)} 项)"
+        return f"{s.numeral}、{s.title}({_extent(s)})"
 
     def sections(self, notice: Notice, numbers: Sequence[int]) -> Composed:
         """One part with every task listed; several parts with their sizes and the total."""
@@ -219,6 +223,9 @@ class Composer:
             lines.append(f"以上 {len(numbers)} 个部分合计 {total} 项任务。")
             return Composed(self.header(notice) + "\n".join(lines))
         s = notice.section_of(numbers[0])
+        if not s.task_numbers:
+            return Composed(self.header(notice) + f"第{s.numeral}部分“{s.title}”没有编号的任务(是要求或说明的段落)。",
+                            part_titles=(s.title,))
         head = f"第{s.numeral}部分“{s.title}”共 {len(s.task_numbers)} 项任务(任务{s.task_numbers[0]}–{s.task_numbers[-1]}):"
         body = join("\n", [head, *self.task_lines([notice.task(k) for k in s.task_numbers])])
         return Composed(self.header(notice)) + body + Composed("", part_titles=(s.title,))
@@ -259,8 +266,7 @@ class Composer:
     def section_titles(self, notice: Notice, numbers: Sequence[int]) -> Composed:
         """The titles of parts (and where their tasks run), citing no task: the name was asked, not the tasks."""
         parts = [notice.section_of(k) for k in numbers if k <= len(notice.sections)]
-        lines = [f"第{s.numeral}部分的标题是“{s.title}”(任务{s.task_numbers[0]}–{s.task_numbers[-1]},共 {len(s.task_numbers)} 项)。"
-                 for s in parts]
+        lines = [f"第{s.numeral}部分的标题是“{s.title}”({_extent(s)})。" for s in parts]
         return Composed(self.header(notice) + "\n".join(lines), part_titles=tuple(s.title for s in parts))
 
     def which_section(self, task: Task) -> Composed:
@@ -385,3 +391,10 @@ def _said(parts: Sequence[tuple[str, str, str]], after: str = "") -> str:
     """「A是x,B为y。」 from the parts whose value is given."""
     given = [f"{before}{value}{close}" for before, value, close in parts if value]
     return ",".join(given) + after + "。" if given else ""
+
+
+def _extent(s: Section) -> str:
+    """Where a part's tasks run (「任务9–16,共 8 项」); a part of paragraphs only (「七、工作要求」) has none."""
+    if not s.task_numbers:
+        return "没有编号的任务"
+    return f"任务{s.task_numbers[0]}–{s.task_numbers[-1]},共 {len(s.task_numbers)} 项"

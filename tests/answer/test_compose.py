@@ -95,3 +95,21 @@ def test_a_group_within_a_part_lists_and_cites_its_own_tasks() -> None:
     composed = compose.group(lanxi, 1, "扩大有效投资")
     assert composed.text.startswith("第一部分“稳增长促发展”中的“扩大有效投资”共 2 项任务(任务1–2):")
     assert composed.refs == (Ref(lanxi.doc_id, 1), Ref(lanxi.doc_id, 2))
+
+
+def test_a_part_of_paragraphs_only_and_parts_of_equal_size() -> None:
+    """A 工作要点 whose last part 「三、工作要求」 holds paragraphs, no numbered task: its size is said, not a crash; two
+    parts of the same size are both the largest."""
+    from assistant.answer.compose import Composer
+    from assistant.answer.messages import Examples
+    from assistant.ingest.parse import parse_notice
+    from assistant.ingest.units import UnitDirectory
+
+    notice = parse_notice("测试样本:某县2025年工作要点\n一、产业\n1.新建农田1万亩。(县农业局负责)\n2.新建冷库2座。\n"
+                          "二、治理\n3.建成综治中心1个。\n4.调解纠纷。\n三、工作要求\n各单位要加强组织领导,按月报送进展。\n", doc_id="x")
+    assert [len(s.task_numbers) for s in notice.sections] == [2, 2, 0]
+    compose = Composer([notice], UnitDirectory([notice]), Citer([notice]), Examples((), (), (), (), ()))
+    text = compose.count(notice).text
+    assert "三、工作要求(没有编号的任务)" in text and "最少" not in text
+    assert "没有编号的任务" in compose.sections(notice, [3]).text
+    assert "没有编号的任务" in compose.section_titles(notice, [3]).text
