@@ -304,6 +304,11 @@ class Assistant:
             among = set(plan.tasks)
             return self._finish(_join([self.compose.lead_only(n, among) for n in notices
                                        if not among or any(r.doc_id == n.doc_id for r in among)]), Route.COUNT)
+        if plan.field in ("no_units", "has_units"):
+            among = set(plan.tasks)
+            return self._finish(_join([self.compose.units_stated(n, plan.field == "has_units", among, plan.sections)
+                                       for n in notices if not among or any(r.doc_id == n.doc_id for r in among)]),
+                                Route.COUNT)
         if plan.field == "lead_count" and plan.rank is not None:
             # tasks by how many units lead them: each task counted is cited
             return self._finish(_join([self.compose.lead_count(n, plan.rank.equals, plan.rank.nth) for n in notices]),

@@ -147,3 +147,32 @@ def test_a_theme_within_a_field_the_whole_notice_is_about(bureau: Assistant) -> 
     cited = set(_numbers(bureau.answer("新建学校的项目有哪些")))
     assert len(building) >= 3 and building <= cited
     assert len(cited) <= len(notice.tasks) // 4
+
+
+@pytest.fixture(scope="module")
+def four_notices(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """The seed, a city's PDF plan, a district's 民生实事 page and a bureau's plan, loaded together (eval/fresh18)."""
+    return Assistant(Settings.from_env(environ={}, corpus_dir=ROOT / "eval" / "fresh18" / "corpus",
+                                       index_dir=tmp_path_factory.mktemp("four")))
+
+
+def test_a_notice_named_by_the_department_that_issued_it(four_notices: Assistant) -> None:
+    """「霁州市教育局的方案里…」 is the bureau's own plan, not the 市教育局 of another city's plan."""
+    bureau = next(n for n in four_notices.notices if n.identity.issuer.endswith("教育局"))
+    answer = four_notices.answer(f"{bureau.identity.issuer}的方案里中考改革怎么说")
+    assert answer.refs and {r.doc_id for r in answer.refs} == {bureau.doc_id}
+    follow = four_notices.answer("那它的第三项呢", [f"{bureau.identity.issuer}的方案里中考改革怎么说"])
+    assert [(r.doc_id, r.number) for r in follow.refs] == [(bureau.doc_id, 3)]  # the conversation stays on it
+
+
+def test_each_notice_asked_with_各家_or_几个地方(four_notices: Assistant) -> None:
+    holders = {n.doc_id for n in four_notices.notices if any("充电桩" in t.body for t in n.tasks)}
+    assert len(holders) >= 2
+    assert {r.doc_id for r in four_notices.answer("充电桩各家分别要建多少个").refs} == holders
+
+
+def test_a_unit_by_its_name_after_the_place(four_notices: Assistant) -> None:
+    """国网澄州供电公司 asked as 「供电公司」."""
+    (name,) = {u for n in four_notices.notices for t in n.tasks for u in t.assists if u.endswith("供电公司")}
+    expected = sorted(r.number for r in four_notices.units.tasks(name)[1])
+    assert _numbers(four_notices.answer("供电公司要配合做哪些工作?")) == expected

@@ -160,6 +160,22 @@ class Composer:
         lines += [f"{i}. {t.gist}" + self.cite(t) + f"(主办:{'、'.join(t.leads)})" for i, t in enumerate(solo, 1)]
         return join("\n", lines)
 
+    def units_stated(self, notice: Notice, stated: bool, among: Collection[Ref] = (),
+                     sections: Sequence[int] = ()) -> Composed:
+        """The tasks that name their units (or name none), of those `among` (the last list shown) or in `sections`."""
+        pool = [t for t in notice.tasks if (not among or t.ref in among) and (not sections or t.section in sections)]
+        held = [t for t in pool if bool(t.units) == stated]
+        where = (f"上一条回答列出的 {len(pool)} 项任务中," if among else
+                 "、".join(f"第{notice.section_of(k).numeral}部分" for k in sections if k <= len(notice.sections)) + "中,"
+                 if sections else "")
+        said = "写明了责任单位" if stated else "没有写明责任单位"
+        if not held:
+            return Composed(f"{self.header(notice)}{where}没有{said}的任务。")
+        lines: list[Composed | str] = [f"{self.header(notice)}{where}{said}的任务共 {len(held)} 项:"]
+        lines += [f"{i}. {t.gist}" + self.cite(t) + (f"(主办:{'、'.join(t.leads)})" if t.leads else "")
+                  for i, t in enumerate(held, 1)]
+        return join("\n", lines)
+
     def lead_count(self, notice: Notice, equals: int, at_least: int) -> Composed:
         """The tasks led by exactly `equals` units (or, when it is 0, by at least `at_least`)."""
         held = [t for t in notice.tasks if (len(t.leads) == equals if equals else len(t.leads) >= at_least)]
@@ -198,10 +214,10 @@ class Composer:
         with_tasks = [s for s in notice.sections if s.task_numbers]  # (a part of paragraphs only is no smallest)
         sizes = sorted({len(s.task_numbers) for s in with_tasks})
         if len(sizes) > 1:
-            def parts(size: int) -> tuple[str, str]:  # a tie names each part: 「第一部分和第四部分」「各 9 项」
-                tied = [f"第{s.numeral}部分" for s in with_tasks if len(s.task_numbers) == size]
-                return "和".join(tied), (f"各 {size} 项" if len(tied) > 1 else f"{size} 项")
-            (most, many), (least, few) = parts(sizes[-1]), parts(sizes[0])
+            def tied(size: int) -> tuple[str, str]:  # a tie names each part: 「第一部分和第四部分」「各 9 项」
+                names = [f"第{s.numeral}部分" for s in with_tasks if len(s.task_numbers) == size]
+                return "和".join(names), (f"各 {size} 项" if len(names) > 1 else f"{size} 项")
+            (most, many), (least, few) = tied(sizes[-1]), tied(sizes[0])
             text += f"\n其中{most}任务最多({many}),{least}最少({few})。"
         return Composed(text)
 

@@ -37,8 +37,10 @@ NUMBER_ASK = re.compile(r"多少|几[个家项部张名件所条栋次]|百分�
 _LONG = 30
 # Questions that ask for an amount of money, and the words that would answer them.
 MONEY_ASK = re.compile(r"多少钱|几块钱|多少(?:奖励|补贴|补助|奖补|扶持)?(?:资金|经费|奖金)|(?:要不要|用不用|需要|得)(?:交|付|花|掏)钱|补贴多少|补助多少|价格|票价|门票|收费|收多少|费用|花多少|项目预算|预算(?:是|为|有)?多少|"
-                       r"多少预算|经费多少|资金多少|投入多少")
-MONEY_SAID = re.compile(r"\d\s*(元|万|亿)|资金|补贴\d|补助\d")
+                       r"多少预算|经费多少|资金多少|投入多少|"
+                       r"(?:工资|薪资|薪酬|补偿|赔偿)(?:是|有|能有|大概)?多少|多少(?:工资|补偿|赔偿)|能拿(?:到)?多少|(?:补偿|补助|补贴)标准")
+# (a sum of money: 「15万元」「3元」, not an area or a count 「3.5万亩」「2万人」)
+MONEY_SAID = re.compile(r"\d\s*[万亿千百]?元|资金|补贴\d|补助\d")
 # Questions that ask how to apply or what to bring (a work plan states targets, not procedures), and the words that
 # would answer them.
 PROCEDURE_ASK = re.compile(r"(怎么|如何|怎样|去哪儿?|在哪儿?|哪里|哪儿)(申请|办理|办证|报名|预约)|(去哪儿?|在哪儿?|哪里|哪儿)办(?!法)|申请(条件|流程|材料)|办理(流程|手续)|"

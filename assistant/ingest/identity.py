@@ -21,6 +21,9 @@ _GOVERNMENT = re.compile(
 # 「云溪区青禾街道办事处」「某县某镇人民政府」: a street or a town, with the district or county it is in when named
 _LOCAL = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}?[省市](?=[\u4e00-\u9fff]{2,6}?[区县市]))?(?P<parent>[\u4e00-\u9fff]{2,6}?[区县市])?"
                     r"(?P<place>[\u4e00-\u9fff]{2,6}?(?:街道|镇|乡))(?:办事处|人民政府|党工委)(?:办公室|党政办公室)?")
+# 「霁州市教育局关于印发…」: a department of a government issues it; the place is the government's
+_DEPARTMENT = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}?省)?([\u4e00-\u9fff]{2,6}?[市区县])(?!人民政府|政府)"
+                         r"[\u4e00-\u9fff]{1,10}?(?:局|委员会|委|厅|办公室)(?=关于|$)")
 # a mark before the title (「【测试样本】」「【通知】」) is not part of it
 _MARK = re.compile(r"^[【\[][^】\]]*[】\]]\s*")
 # a plan title that opens with its place: 「玄武区2023年…」
@@ -60,6 +63,9 @@ def derive_identity(notice: Notice) -> Identity:
             place, issuer, parent = m.group("place"), m.group(0), m.group("parent") or ""
             break
         if m := _GOVERNMENT.match(text):
+            place, issuer = m.group(1), m.group(0)
+            break
+        if m := _DEPARTMENT.match(text):
             place, issuer = m.group(1), m.group(0)
             break
     if not place and (m := _PLAN_PLACE.match(plan_title)):

@@ -113,6 +113,11 @@ def derived_aliases(name: str, places: Sequence[str] = (), rules: NameRules | No
     for form in forms:
         if rest := _without_prefix(form, prefixes, rules):
             aliases.add(rest)
+        for place in places:
+            # 国网澄州供电公司 -> 供电公司: the place after a short company or system prefix (国网, 中国)
+            at = form.find(place)
+            if 0 < at <= 3 and len(form) - at - len(place) >= 4:
+                aliases.add(form[at + len(place):])
     aliases.discard(name)
     return aliases
 

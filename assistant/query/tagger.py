@@ -68,6 +68,9 @@ _FUZZY = ((re.compile(r"ang$"), "an"), (re.compile(r"eng$"), "en"), (re.compile(
           (re.compile(r"^zh"), "z"), (re.compile(r"^ch"), "c"), (re.compile(r"^sh"), "s"), (re.compile(r"^l"), "n"))
 
 
+# a group within a part by its place: 「(二)那一组」「第(一)组」「第二组」
+_GROUP_ORDINAL = re.compile(r"[((]\s*([一二三四五六七八九十]{1,3})\s*[))]|第\s*([一二三四五六七八九十\d]{1,3})\s*[组块]")
+_GROUP_NOUN = re.compile(r"[这那]一?[组块]|[组块](?:里|中|有|的|是)")
 # 「民生部分」「生态环保那一部分」: words, then a part noun (the words found backwards from it)
 _NAMED_PART = re.compile(r"(?:的)?(?:这|那)?(?:一)?(?:个)?(?:大)?(?:部分|板块)")
 _PART_LEAD = re.compile(r"^(?:[在里中是的把和跟与对关于有]|关于|有关|方案)+")
@@ -85,6 +88,16 @@ class Span:
     text: str  # the words as written
     corrected: bool = False  # a unit name understood through a slip (商物局 -> 区商务局)
     doc: str = ""  # the notice a part named by its title words belongs to
+
+
+def _department_names(notice: Notice) -> tuple[str, ...]:
+    """The names of the department that issued a notice, when a department did (霁州市教育局, 霁州教育局); none for
+    a government or a street office."""
+    issuer, place = notice.identity.issuer, notice.identity.place
+    rest = issuer[len(place):] if place and issuer.startswith(place) else ""
+    if not rest or re.search(r"政府|办事处|党工委|党委", rest):
+        return ()
+    return tuple(dict.fromkeys([issuer, notice.identity.place_short + rest]))
 
 
 @lru_cache(maxsize=1)
@@ -156,11 +169,17 @@ class Tagger:
         self._parents = frozenset(parents)
         self._places.update({n.identity.parent: n.doc_id for n in self._notices
                              if parents[n.identity.parent] == 1 and n.identity.parent not in self._places})
+        # a notice a department issued is named by its issuer (「霁州市教育局的方案里…」), not read as a unit of that
+        # name in another notice (澄州's 市教育局)
+        self._issuers = {name: n.doc_id for n in self._notices for name in _department_names(n)}
         self._text = "".join(t.text for n in self._notices for t in n.tasks)
         # every heading a question may name a part or group by: (heading, part number, group heading or "")
         self._headings = {(s.title, s.number, "") for n in self._notices for s in n.sections}
         self._headings |= {(t.group, t.section, t.group) for n in self._notices for t in n.tasks if t.group}
         self._levels = [_LEVEL_RANK.get(n.identity.level, 1) for n in self._notices]
+        # group headings in the order they are printed, each once: (heading, part, heading)
+        self._headings_in_order = list(dict.fromkeys((t.group, t.section, t.group) for n in self._notices
+                                                     for t in n.tasks if t.group))
         jieba.setLogLevel(60)
 
     def _derive_section_words(self, knowledge: Knowledge) -> list[tuple[str, int, str]]:
@@ -209,6 +228,28 @@ class Tagger:
             return (), ""  # no heading shares a pair, or two share as many: not a reading to guess
         return (scores[0][1],), scores[0][2]
 
+    def group_named(self, q: str, sections: Sequence[int] = ()) -> tuple[int, str] | None:
+        """(part, group heading) of a group of tasks within a part that the question names: by its place in the part
+        (「第四部分的(二)那一组」「第二部分第(一)组」) or by its heading's words (「耕地保护那一组」, a heading quoted whole);
+        None when it names none."""
+        groups = [(number, heading) for heading, number, heading_again in self._headings_in_order if heading_again]
+        if sections and (m := _GROUP_ORDINAL.search(q)):
+            k = chinese_number(m.group(1) or m.group(2))
+            mine = [g for g in groups if g[0] == sections[0]]
+            return mine[k - 1] if 1 <= k <= len(mine) else None
+        # a heading said whole names its group, also when words of it named another part (乡村建设)
+        whole = [g for g in groups if g[1] in q]
+        if whole:
+            return max(whole, key=lambda g: (not sections or g[0] in sections, len(g[1])))
+        if not _GROUP_NOUN.search(q):
+            return None
+        grams = {q[i:i + 2] for i in range(len(q) - 1)} - {"部分", "那一", "这一", "一组", "哪些", "任务", "工作"}
+        scored = sorted(((len(grams & {h[i:i + 2] for i in range(len(h) - 1)}), n, h) for n, h in groups
+                         if not sections or n in sections), reverse=True)
+        if scored and scored[0][0] >= 2 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+            return scored[0][1], scored[0][2]
+        return None
+
     def tag(self, q: str) -> list[Span]:
         spans: list[Span] = []
 
@@ -227,6 +268,9 @@ class Tagger:
             for n in self._notices:
                 if m.group(1) in n.plan_title or m.group(1) in n.meta.title:
                     add(Span(m.start(), m.end(), "title", n.doc_id, m.group(0)))
+        for name, doc in sorted(self._issuers.items(), key=lambda p: -len(p[0])):
+            for m in re.finditer(re.escape(name), q):
+                add(Span(m.start(), m.end(), "place", doc, name))
         parsed: list[tuple[int, str, str]] | None = None  # (start, word, part of speech), found when first needed
         for alias in sorted(self._aliases, key=len, reverse=True):
             for m in re.finditer(re.escape(alias), q):

@@ -108,7 +108,8 @@ _WHO_ASK = re.compile(r"谁|单位|部门")
 _LISTLIKE = (Op.LIST, Op.SECTION, Op.TOPIC, Op.COUNT)
 # a question put to every loaded notice at once
 _EACH_DOC = re.compile(r"各地|各区县?|各[个份]?(地方|通知|方案|文件)|这几份|几份(通知|方案|文件)|每[份个](通知|方案|地方|区|县|市)|"
-                       r"哪些地方|哪几个(地方|区|县|市)|所有(通知|方案|文件)")
+                       r"哪些地方|哪几个(地方|区|县|市)|所有(通知|方案|文件)|几个(地方|方案|文件|通知)|各家(?=.{0,6}分别)|"
+                       r"[各每]个?(区|县|市|城市)(?=.{0,6}分别)")
 _CONTAINER = re.compile(r"(这几份|这份|各地的?|几份|所有|每份|各份?)(通知|方案|文件|分解表)(里面|里|中|当中)[,,]?")
 _RELATION = re.compile(r"有关|相关|涉及|关于|方面|里哪些|中哪些|里面哪些|里有哪些|中有哪些|跟.{1,12}有关")
 _EACH = re.compile(r"^(.{2,30}?)分别(.*)$")
@@ -173,6 +174,10 @@ _PEOPLE_UNIT = re.compile(r"(?:他们|她们|人家|我们|咱们)(?:局|单位|
 _NOT_LEAD = re.compile(rf"(不是|并非|非|不|没有?|除了|除去|除)(由其|自己|本身)?({_LEAD.pattern})")
 _NOT_ASSIST = re.compile(rf"(不是|并非|非|不|没有?|除了|除去|除)(由其|自己|本身)?({_ASSIST.pattern})")
 # what a question about the tasks without assisting units says (没有协办, 无配合, 只有主办, 不需要配合, 仅由…)
+# whether a task names its units at all (a 工作要点 names them for a few items only)
+_UNITS_STATED = re.compile(r"(?:(?P<no>没有?|未|不)(?:写明?|列明?|明确|标明|注明|写出|规定)?|(?:写了|写明了?|列了|明确了|标明了|注明了|有))"
+                           r"(?:责任单位|牵头单位|主办单位|责任部门|牵头部门|负责单位|负责部门|单位)")
+_LISTING_ASK = re.compile(r"哪些|哪几|有什么|有啥|怎么(部署|安排)|方面|这块|都有")
 _ONLY_LEADS = re.compile(r"没|无|不|只|单独|仅")
 _FIELD_NAMED = re.compile(r"完成时限|完成时间|时限")
 # 「哪些没写完成时限」: the tasks whose 完成时限 field the notice leaves empty
@@ -410,6 +415,11 @@ class Planner:
             return self._retrieval_plan(replace(base, label="who"), spans, turns)
         if len(units) == 1 and (nth := self._nth_of_unit(base, spans, units[0])) is not None:
             return nth
+        if (stated := _UNITS_STATED.search(q)) and not units and not _ASSIST.search(q) and "只" not in q:
+            # 「第一部分里哪些条目没有写明责任单位」「其中哪些写了牵头单位」: whether a task names its units at all
+            among = t.refs if WITHIN.search(q) and (t := last(turns, _LISTLIKE)) is not None else ()
+            return replace(base, op=Op.COUNT, field="no_units" if stated.group("no") else "has_units", count=True,
+                           tasks=among, sections=self._sections(spans))
         if label in ("units_list", "units_count"):
             return self._units_plan(base, spans, units, turns, count=label == "units_count")
         if label.startswith("rank") and (_SUPERLATIVE.search(q) or _EXACTLY.search(q) or _NTH.search(q)):
@@ -449,7 +459,9 @@ class Planner:
             if not sections and previous is not None and re.search(r"这|该|此|上述", q):
                 sections = previous.sections  # 「这部分有几项任务?」
             group = ""
-            if not sections:
+            if in_part := self.tagger.group_named(q, sections):
+                sections, group = (in_part[0],), in_part[1]  # 「第四部分的(二)那一组」「耕地保护那一组」
+            elif not sections:
                 sections, group = self.tagger.section_by_title(q)  # 「讲科技创新的那个部分」「乡村振兴那一块」
             if sections:
                 if units:
@@ -477,6 +489,9 @@ class Planner:
         if label == "metadata":
             # 「中考改革什么时候出方案?」: the 方案 of a task, asked by that task's own words
             return self._retrieval_plan(replace(base, label="fact"), spans, turns)
+        if label in ("help", "advice") and self._speaks_of_the_tasks(templated):
+            # 「对帮助脱贫群众就业、务工这方面是怎么部署的?」 is no question about the assistant: the tasks' own words
+            return self._retrieval_plan(replace(base, label="topic" if _LISTING_ASK.search(q) else "fact"), spans, turns)
         if label == "help":
             return replace(base, op=Op.HELP)
         if label == "creative":
@@ -778,6 +793,12 @@ class Planner:
             else:
                 refs += [t.ref for n in notices for t in n.tasks if number <= t.number <= last]
         return list(dict.fromkeys(refs))
+
+    def _speaks_of_the_tasks(self, q: str) -> bool:
+        """Whether a question says two or more words of the loaded tasks (a request for help or advice says none or
+        one: 「推荐一家好吃的餐馆」)."""
+        words = {w for w in jieba.lcut(content(q)) if len(w) >= 2 and self.tagger.uses(w)}
+        return len(words) >= 2
 
     def _rest_of_part(self, q: str, turns: Sequence[Turn]) -> Plan | None:
         """「还有别的吗?」 after some of a part's tasks were shown (「医疗健康类前三项是什么?」): the part's other tasks."""

@@ -36,3 +36,12 @@ def test_a_question_with_only_a_one_character_word_is_about_that_word(assistant)
     assert assistant.lexicon.nouns("涉及水的任务有哪些") == ["水"]
     answer = assistant.answer("涉及水的任务有哪些")
     assert not answer.refused and all("水" in assistant._task_of(r).body for r in answer.refs)
+
+
+def test_money_said_is_a_sum_not_an_area_or_a_count() -> None:
+    from assistant.answer.evidence import MONEY_ASK, MONEY_SAID
+
+    assert MONEY_SAID.search("每部补助15万元") and MONEY_SAID.search("每餐3元助餐补贴")
+    assert not MONEY_SAID.search("新建高标准农田3.5万亩,吸纳就业2万人")
+    for asked in ("每亩补助多少钱", "月工资是多少", "退出的话能拿到多少补偿", "补助标准是什么"):
+        assert MONEY_ASK.search(asked), asked

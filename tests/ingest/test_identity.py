@@ -85,3 +85,12 @@ def test_a_street_or_a_town_and_the_district_it_is_in() -> None:
     assert (town.place, town.level, town.parent, town.issuer) == ("白沙镇", Level.TOWN, "青山县", "青山县白沙镇人民政府")
     alone = derive_identity(_notice("桃源乡人民政府关于印发2023年重点工作任务分解方案的通知"))
     assert (alone.place, alone.level, alone.parent) == ("桃源乡", Level.TOWNSHIP, "")
+
+
+def test_a_notice_a_department_issued() -> None:
+    # 「霁州市教育局关于印发…」: a city's bureau issued it; the place is the city's, the issuer the bureau
+    identity = derive_identity(_notice("霁州市教育局关于印发2023年工作要点任务分工方案的通知"))
+    assert (identity.place, identity.level, identity.issuer) == ("霁州市", Level.CITY, "霁州市教育局")
+    # a government's own office is still the government's
+    identity = derive_identity(_notice("岑溪县人民政府办公室关于印发2023年重点工作任务分解方案的通知"))
+    assert (identity.place, identity.issuer) == ("岑溪县", "岑溪县人民政府办公室")

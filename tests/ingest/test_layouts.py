@@ -548,3 +548,11 @@ def test_a_street_office_plan_with_offices_as_units(tmp_path: Path) -> None:
     }
     assert notice.task(1).deadline == "2025年11月" and notice.task(1).leader == "某某某(虚构)"
     assert dict(notice.info.unified)["城建办"] == ("城市建设管理办公室",)
+
+
+def test_a_unit_named_as_the_subject_of_an_item_leads_it() -> None:
+    # a 工作要点 that names units only now and then, as the subject of a sentence (content made up)
+    notice = parse_notice("测试样本:某县2025年工作要点\n一、产业\n1.新建农田1万亩。县自然资源局要会同有关部门开展整治。\n"
+                          "2.县人社局要组织招聘活动20场。\n3.各乡镇要加强组织领导。\n4.新建冷库2座。(县商务局负责)\n", doc_id="x")
+    assert _units(notice) == {1: (("县自然资源局",), ()), 2: (("县人社局",), ()), 3: ((), ()), 4: (("县商务局",), ())}
+    assert "句中主语" in notice.info.layout

@@ -6,6 +6,7 @@ operation and the arguments that matter for it."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -895,3 +896,36 @@ def test_what_else_a_unit_does_leaves_out_what_was_shown(planner: Planner) -> No
     check(planner.plan("区商务局负责哪些任务", [one]), Op.LIST, units=("区商务局",), besides=())
     many = Turn(planner.plan("区发改委负责哪些任务"), tuple(Ref(DOC, n) for n in (1, 2, 3, 4, 5)))
     check(planner.plan("区商务局还负责哪些任务", [many]), Op.LIST, besides=())
+
+
+@pytest.fixture(scope="module")
+def work_points() -> Planner:
+    """A county's 工作要点 (eval/fresh17, made up): parts 一、, groups (一), items 1.; most items name no unit."""
+    corpus = Corpus.load(Path(__file__).resolve().parents[2] / "eval" / "fresh17" / "corpus")
+    return Planner(corpus.notices, UnitDirectory(corpus.notices, corpus.knowledge), corpus.knowledge, 500)
+
+
+def test_a_group_within_a_part_by_its_place_or_its_words(work_points: Planner) -> None:
+    notice = work_points._notices[0]
+
+    def group_of(part: int, k: int) -> tuple[int, ...]:
+        heading = list(dict.fromkeys(t.group for t in notice.tasks if t.section == part))[k - 1]
+        return tuple(t.number for t in notice.tasks if t.section == part and t.group == heading)
+
+    for question, part, k in [("第四部分的(二)那一组具体有哪几条?", 4, 2), ("第二部分第(一)组包括哪些工作?", 2, 1)]:
+        plan = work_points.plan(question)
+        check(plan, Op.SECTION, sections=(part,))
+        assert tuple(t.number for t in notice.group_tasks(part, plan.group)) == group_of(part, k), question
+    heading = notice.task(35).group  # a heading said whole, though its words 乡村建设 also name part 4
+    check(work_points.plan(f"“{heading}”这一组有哪些任务?"), Op.SECTION, sections=(5,), group=heading)
+
+
+def test_whether_tasks_name_their_units(work_points: Planner) -> None:
+    check(work_points.plan("第一部分里哪些条目没有写明责任单位?"), Op.COUNT, field="no_units", sections=(1,))
+    listed = Turn(Plan(Op.TOPIC, "人居环境有哪些工作"), tuple(Ref(work_points._notices[0].doc_id, n) for n in (24, 25, 26)))
+    check(work_points.plan("其中哪些写了牵头单位?", [listed]), Op.COUNT, field="has_units", tasks=(24, 25, 26))
+
+
+def test_a_question_in_the_tasks_words_is_no_request_for_help(work_points: Planner) -> None:
+    assert work_points.plan("文件里对帮助脱贫群众就业、务工这方面是怎么部署的?").op is Op.TOPIC
+    assert work_points.plan("你能帮我做什么").op is Op.HELP
