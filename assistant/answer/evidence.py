@@ -50,8 +50,11 @@ PROCEDURE_SAID = re.compile(r"申请|办理|材料|流程|手续|报名|预约|�
 # street, town, village, community or site (not the generic 城镇 / 乡镇 / 农村 / 乡村 / 道路).
 PLACE_ASK = re.compile(r"(?:建在|设在|放在|落在|选址在?|位于|开在)(?:哪|什么地方|什么位置)|在哪(?:个|几个|些)?(?:乡镇|镇|街道|社区|村|位置|地方|片区|小区)|"
                        r"(?:具体|什么|哪个)位置|在哪里建|具体在哪")
-PLACE_SAID = re.compile(r"(?<![城乡])镇|(?<![城下])乡(?![村镇])|街道|(?<![农乡])村(?!民)|社区|(?<![道思线])路(?!径|线)|大道|片区|地块|"
-                        r"小区|园区|位于|选址|[东南西北]侧|沿线|周边")
+# (a 街道 / 社区 / 小区 / 村 is a place named only after a name: 「柳塘社区」「城河村」; after a verb, a count or a modifier it is a
+# kind of place: 「新建社区长者食堂」「8个街道便民服务中心」「每家社区卫生服务中心」「老旧小区」)
+_NAMED = r"(?<=[\u4e00-\u9fff])(?<![建成个家各全的在等每新旧批级类型该本范点])"
+PLACE_SAID = re.compile(rf"(?<![城乡])镇|(?<![城下])乡(?![村镇])|{_NAMED}街道|{_NAMED}(?<![农乡])村(?!民)|{_NAMED}社区|"
+                        rf"(?<![道思线])路(?!径|线)|大道|片区|地块|{_NAMED}小区|园区|位于|选址|[东南西北]侧|沿线|周边")
 
 # Questions that ask for a street address or a door (finer than the community or road a plan names), and for whom to
 # call (a plan names units, never telephones or contact people), and the words that would answer them.

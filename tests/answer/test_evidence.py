@@ -45,3 +45,12 @@ def test_money_said_is_a_sum_not_an_area_or_a_count() -> None:
     assert not MONEY_SAID.search("新建高标准农田3.5万亩,吸纳就业2万人")
     for asked in ("每亩补助多少钱", "月工资是多少", "退出的话能拿到多少补偿", "补助标准是什么"):
         assert MONEY_ASK.search(asked), asked
+
+
+def test_a_place_named_is_not_a_kind_of_place() -> None:
+    from assistant.answer.evidence import PLACE_SAID
+
+    for named in ("柳塘社区新建托育点", "城河村地块", "重点在龙塘镇推进", "下关街道"):
+        assert PLACE_SAID.search(named), named
+    for kind in ("新建社区长者食堂20个", "在8个街道便民服务中心设立", "改造老旧小区12个", "每家社区卫生服务中心", "送戏下乡"):
+        assert not PLACE_SAID.search(kind), kind
