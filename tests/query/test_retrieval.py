@@ -110,6 +110,7 @@ def test_everyday_words_are_expanded(tokenizer: Lexicon, seed_lexicon: Lexicon) 
     assert "停车泊位" in seed_lexicon.expand("家附近能不能多些停车位?")
     assert "增设既有住宅电梯" in seed_lexicon.expand("我们小区能加装电梯吗")
     assert seed_lexicon.expand("跨境电商交易规模") == "跨境电商交易规模"
+    assert "招聘" in seed_lexicon.expand("今年招多少老师") and "招聘" not in seed_lexicon.expand("招商引资和扩招")
     assert tokenizer.expand("家附近能不能多些停车位?") == "家附近能不能多些停车位?"
 
 
