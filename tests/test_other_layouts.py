@@ -17,28 +17,30 @@ from assistant.settings import Settings
 from .conftest import ROOT
 
 
+def _assistant(factory: pytest.TempPathFactory, name: str) -> Assistant:
+    """The assistant on a blind set's own corpus (eval/<name>/corpus), indexed into a fresh directory."""
+    return Assistant(Settings.from_env(environ={}, corpus_dir=ROOT / "eval" / name / "corpus",
+                                       index_dir=factory.mktemp(name)))
+
+
 @pytest.fixture(scope="module")
 def town(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    return Assistant(Settings.from_env(environ={}, corpus_dir=ROOT / "eval" / "fresh13" / "corpus",
-                                       index_dir=tmp_path_factory.mktemp("town")))
+    return _assistant(tmp_path_factory, "fresh13")
 
 
 @pytest.fixture(scope="module")
 def bureau(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    return Assistant(Settings.from_env(environ={}, corpus_dir=ROOT / "eval" / "fresh14" / "corpus",
-                                       index_dir=tmp_path_factory.mktemp("bureau")))
+    return _assistant(tmp_path_factory, "fresh14")
 
 
 @pytest.fixture(scope="module")
 def city_pdf(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    return Assistant(Settings.from_env(environ={}, corpus_dir=ROOT / "eval" / "fresh15" / "corpus",
-                                       index_dir=tmp_path_factory.mktemp("city_pdf")))
+    return _assistant(tmp_path_factory, "fresh15")
 
 
 @pytest.fixture(scope="module")
 def district_page(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    return Assistant(Settings.from_env(environ={}, corpus_dir=ROOT / "eval" / "fresh16" / "corpus",
-                                       index_dir=tmp_path_factory.mktemp("district_page")))
+    return _assistant(tmp_path_factory, "fresh16")
 
 
 def _names(cell: str) -> list[str]:
@@ -152,8 +154,7 @@ def test_a_theme_within_a_field_the_whole_notice_is_about(bureau: Assistant) -> 
 @pytest.fixture(scope="module")
 def four_notices(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """The seed, a city's PDF plan, a district's 民生实事 page and a bureau's plan, loaded together (eval/fresh18)."""
-    return Assistant(Settings.from_env(environ={}, corpus_dir=ROOT / "eval" / "fresh18" / "corpus",
-                                       index_dir=tmp_path_factory.mktemp("four")))
+    return _assistant(tmp_path_factory, "fresh18")
 
 
 def test_a_notice_named_by_the_department_that_issued_it(four_notices: Assistant) -> None:
