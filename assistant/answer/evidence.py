@@ -394,7 +394,8 @@ class EvidenceSelector:
         alternatives = [(bigrams(a.said), self._holders(a.terms)) for a in self._lexicon.alternatives(focus)
                         if not self._used(a.said)] if themes else []
         scored = [
-            Scored(t, i, *max((self._coverage(t, w, total, alternatives) for w, total in weighted), default=(0.0, 0.0)))
+            Scored(t, i, *max((self._coverage(t, w, total, alternatives, heading=themes) for w, total in weighted),
+                              default=(0.0, 0.0)))
             for i, t in enumerate(pool)
         ]
         return scored, max(scored, key=lambda s: (s.strength - 0.03 * min(s.rank, 10), -s.rank))
@@ -433,12 +434,15 @@ class EvidenceSelector:
 
     @staticmethod
     def _coverage(task: Task, weights: dict[str, float], total: float,
-                  themes: Sequence[tuple[list[str], frozenset[Ref]]] = ()) -> tuple[float, float]:
+                  themes: Sequence[tuple[list[str], frozenset[Ref]]] = (), heading: bool = False) -> tuple[float, float]:
         """(share of the question's weight found in the task, that weight scaled by how often it occurs). The pairs
-        of a theme word (`themes`: its bigrams, the tasks holding a term of its theme) are found in those tasks."""
+        of a theme word (`themes`: its bigrams, the tasks holding a term of its theme) are found in those tasks. With
+        `heading`, the heading of the task's group counts as its words too (「落实耕地地力保护补贴…」 under
+        「(一)稳定粮食生产」 is on 稳定粮油生产)."""
         if total <= 0:
             return 0.0, 0.0
-        found = {g: task.text.count(g) for g in weights}
+        text = f"{task.group}\n{task.text}" if heading and task.group else task.text
+        found = {g: text.count(g) for g in weights}
         for pairs, holders in themes:
             said = [g for g in pairs if g in found and not found[g]]
             if said and task.ref in holders:

@@ -54,3 +54,15 @@ def test_a_place_named_is_not_a_kind_of_place() -> None:
         assert PLACE_SAID.search(named), named
     for kind in ("新建社区长者食堂20个", "在8个街道便民服务中心设立", "改造老旧小区12个", "每家社区卫生服务中心", "送戏下乡"):
         assert not PLACE_SAID.search(kind), kind
+
+
+def test_a_groups_heading_counts_as_its_tasks_words_in_a_listing() -> None:
+    from assistant.answer.evidence import EvidenceSelector
+    from assistant.ingest.parse import parse_notice
+
+    notice = parse_notice("测试样本:某县2025年工作要点\n一、粮食安全\n(一)稳定粮食生产\n1.全年播种面积52万亩。\n"
+                          "2.落实耕地地力保护补贴等惠农政策。\n(二)加强耕地保护\n3.新建高标准农田3万亩。\n", doc_id="x")
+    subsidy = notice.task(2)
+    weights = {"粮食": 1.0, "生产": 1.0}
+    assert EvidenceSelector._coverage(subsidy, weights, 2.0) == (0.0, 0.0)
+    assert EvidenceSelector._coverage(subsidy, weights, 2.0, heading=True)[0] == 1.0
