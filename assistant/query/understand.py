@@ -177,6 +177,7 @@ _NOT_ASSIST = re.compile(rf"(不是|并非|非|不|没有?|除了|除去|除)(�
 # whether a task names its units at all (a 工作要点 names them for a few items only)
 _UNITS_STATED = re.compile(r"(?:(?P<no>没有?|未|不)(?:写明?|列明?|明确|标明|注明|写出|规定)?|(?:写了|写明了?|列了|明确了|标明了|注明了|有))"
                            r"(?:责任单位|牵头单位|主办单位|责任部门|牵头部门|负责单位|负责部门|单位)")
+_WHICH_TASKS = re.compile(r"哪些|哪几|多少|几[项条个件]")  # asked of the tasks, not of one (「这项有牵头单位吗」)
 _LISTING_ASK = re.compile(r"哪些|哪几|有什么|有啥|怎么(部署|安排)|方面|这块|都有")
 _ONLY_LEADS = re.compile(r"没|无|不|只|单独|仅")
 _FIELD_NAMED = re.compile(r"完成时限|完成时间|时限")
@@ -415,7 +416,8 @@ class Planner:
             return self._retrieval_plan(replace(base, label="who"), spans, turns)
         if len(units) == 1 and (nth := self._nth_of_unit(base, spans, units[0])) is not None:
             return nth
-        if (stated := _UNITS_STATED.search(q)) and not units and not _ASSIST.search(q) and "只" not in q:
+        if (stated := _UNITS_STATED.search(q)) and not units and not _ASSIST.search(q) and "只" not in q \
+                and _WHICH_TASKS.search(q):
             # 「第一部分里哪些条目没有写明责任单位」「其中哪些写了牵头单位」: whether a task names its units at all
             among = t.refs if WITHIN.search(q) and (t := last(turns, _LISTLIKE)) is not None else ()
             return replace(base, op=Op.COUNT, field="no_units" if stated.group("no") else "has_units", count=True,

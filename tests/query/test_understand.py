@@ -924,6 +924,8 @@ def test_whether_tasks_name_their_units(work_points: Planner) -> None:
     check(work_points.plan("第一部分里哪些条目没有写明责任单位?"), Op.COUNT, field="no_units", sections=(1,))
     listed = Turn(Plan(Op.TOPIC, "人居环境有哪些工作"), tuple(Ref(work_points._notices[0].doc_id, n) for n in (24, 25, 26)))
     check(work_points.plan("其中哪些写了牵头单位?", [listed]), Op.COUNT, field="has_units", tasks=(24, 25, 26))
+    one = Turn(Plan(Op.FACT, "高标准农田新建多少"), (Ref(work_points._notices[0].doc_id, 6),))
+    check(work_points.plan("这项任务有牵头单位吗", [one]), Op.TASK, tasks=(6,))  # asked of one task: who leads it
 
 
 def test_a_question_in_the_tasks_words_is_no_request_for_help(work_points: Planner) -> None:
