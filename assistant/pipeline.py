@@ -300,15 +300,13 @@ class Assistant:
 
     def _count(self, plan: Plan) -> Answer:
         notices = [self._by_id[d] for d in self._scope(plan) if self._by_id[d].structured]
+        among = set(plan.tasks)  # the tasks the last list showed, when asked among them (「其中…」)
+        holding = [n for n in notices if not among or any(r.doc_id == n.doc_id for r in among)]
         if plan.field == "lead_only":
-            among = set(plan.tasks)
-            return self._finish(_join([self.compose.lead_only(n, among) for n in notices
-                                       if not among or any(r.doc_id == n.doc_id for r in among)]), Route.COUNT)
+            return self._finish(_join([self.compose.lead_only(n, among) for n in holding]), Route.COUNT)
         if plan.field in ("no_units", "has_units"):
-            among = set(plan.tasks)
             return self._finish(_join([self.compose.units_stated(n, plan.field == "has_units", among, plan.sections)
-                                       for n in notices if not among or any(r.doc_id == n.doc_id for r in among)]),
-                                Route.COUNT)
+                                       for n in holding]), Route.COUNT)
         if plan.field == "lead_count" and plan.rank is not None:
             # tasks by how many units lead them: each task counted is cited
             return self._finish(_join([self.compose.lead_count(n, plan.rank.equals, plan.rank.nth) for n in notices]),

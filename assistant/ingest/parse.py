@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import CorpusError
 from ..records import CoveringNotice, DocumentMeta, Notice, ParseInfo, Section, Task, TaskUnit
-from .clauses import Fields, label_line, leading_clause, resolve, trailing_clause, unit_clause
+from .clauses import Fields, label_line, resolve, trailing_clause, unit_clause
 from .front import covering_notice, header_fields, join_wrapped_title, title_line
 from .normalize import halfwidth, to_simplified
 from .tables import Cell, Table, read_table
@@ -37,6 +37,7 @@ _BARE_LABEL = re.compile(r"^[^,,。;;]{1,12}[::]$")
 _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[::]?\s*")
 # a unit as a sentence's subject, before what it is to do: 「县人社局要组织开展…」「区教育局负责…」 (a level word and a
 # unit's ending, so 「各乡镇要…」「有关部门要…」 are not read as units)
+_AS_SUBJECT = "句中主语"  # (the parse report's name for where such units were read)
 _SUBJECT_UNIT = re.compile(r"(?:^|[。;;])\s*([县区市][\u4e00-\u9fff]{1,12}?(?:局|委员会|委|办公室|中心|院|分局))"
                            r"(?=要|负责|牵头|会同|组织)")
 # a page number a PDF's text keeps between lines: 「— 3 —」「- 3 -」「第3页」「第 3 页 共 12 页」「3/12」
@@ -160,7 +161,7 @@ def parse_notice(text: str, doc_id: str, tables: Sequence[Table] = (), rule: Rol
         table_drafts: list[_Draft] = []
         titles = [_table_tasks(table, n, words, role_rule, table_sections, table_drafts, warnings, table_layouts)
                   for n, table in enumerate(tables, start=1) if not _fields_table(table)]
-        if table_drafts and not any(d.units and d.source != "句中主语" for d in drafts):
+        if table_drafts and not any(d.units and d.source != _AS_SUBJECT for d in drafts):
             # numbered requirements of a covering notice (「一、各单位要……」) whose tasks are in the attached table
             if drafts:
                 warnings.append(f"正文的 {len(drafts)} 个编号段落没有单位,任务取自表格")
@@ -362,12 +363,10 @@ def _draft(item: _Item, words: LayoutWords, rule: RoleRule) -> _Draft:
     fields = Fields()
     body = text
     source = ""
-    if found := leading_clause(text, words):
+    if found := unit_clause(text, words):
         body, fields = found
-        source = "句首括号"
-    elif found := trailing_clause(text, words):
-        body, fields = found
-        source = "句末括号" if re.search(r"[))】\]]\s*[。;;.]?\s*$", text) else "句末分工语"
+        source = ("句首括号" if not text.startswith(body) else  # the clause before the task's words, or after them
+                  "句末括号" if re.search(r"[))】\]]\s*[。;;.]?\s*$", text) else "句末分工语")
     for line in item.labels:
         more = label_line(line, words)
         if more is not None:
@@ -377,7 +376,7 @@ def _draft(item: _Item, words: LayoutWords, rule: RoleRule) -> _Draft:
     if not fields.units and (subject := _SUBJECT_UNIT.search(body)):
         # 「县人社局要组织开展……」: a 工作要点 that names no units in a clause may name the unit doing it as the subject
         fields.units.append((subject.group(1), Slot.LEAD))
-        source = "句中主语"
+        source = _AS_SUBJECT
     full = text + "".join("\n" + line for line in item.labels)
     return _Draft(item.printed, item.section, full, body, resolve(fields.units, rule), "、".join(fields.leader),
                   "、".join(fields.deadline), source, item.group)

@@ -238,7 +238,7 @@ class UnitDirectory:
                 for name in task.assists:
                     self._assist.setdefault(name, []).append(task.ref)
         names = list(dict.fromkeys([*self._lead, *self._assist]))
-        joined = self._join_groups(names)
+        joined, bare_names = self._join_groups(names)
         names += joined
         self.joined: tuple[str, ...] = tuple(joined)  # bare names of groups written two ways (no notice's own name)
         # the other names a notice wrote a unit under (`unify_names`: 高教处 where it mostly wrote 高等教育处)
@@ -251,7 +251,7 @@ class UnitDirectory:
         for name in names:
             aliases = {name} if name in joined else {
                 name, *derived_aliases(name, places), *written.get(name, ()), *knowledge.unit_aliases.get(name, ()),
-                *knowledge.group_aliases.get(name, ()), *self._group_aliases.get(name, ())}
+                *knowledge.group_aliases.get(name, ()), *bare_names.get(name, ())}
             units[name] = Unit(name=name, kind="group" if name in joined else unit_kind(name),
                                aliases=tuple(sorted(aliases, key=len, reverse=True)))
         self.units: dict[str, Unit] = units
@@ -264,30 +264,30 @@ class UnitDirectory:
         self._pattern = re.compile("|".join(re.escape(a) for a in sorted(self._by_alias, key=len, reverse=True)))
         self._namesakes = self._find_namesakes()
 
-    def _join_groups(self, names: list[str]) -> list[str]:
+    def _join_groups(self, names: list[str]) -> tuple[list[str], dict[str, set[str]]]:
         """A group of units by its bare name: 各开发区管委会 is asked as 「开发区管委会」. Where a notice writes the
         group two ways (各街道办事处, 相关街道办事处), the bare name 「街道办事处」 is a group of its own holding the tasks
         of both (each written name keeps its own). A bare name that is a unit's own name stays that unit's; one under
-        four characters (街道, 乡镇) or a generic noun (部门, 单位) stays a word of the question. The joined groups'
-        names are returned."""
+        four characters (街道, 乡镇) or a generic noun (部门, 单位) stays a word of the question. Returns the joined
+        groups' names, and the bare name of each group written one way only."""
         by_core: dict[str, list[str]] = {}
         for name in names:
             core = _GROUP_WORD.sub("", name)
             if unit_kind(name) == "group" and core != name and core not in names and len(core) >= 4 \
                     and not core.endswith(("部门", "单位")):
                 by_core.setdefault(core, []).append(name)
-        self._group_aliases: dict[str, set[str]] = {}
+        bare: dict[str, set[str]] = {}
         joined = []
         for core, groups in by_core.items():
             if len(groups) == 1:
-                self._group_aliases[groups[0]] = {core}
+                bare[groups[0]] = {core}
                 continue
             for tasks in (self._lead, self._assist):
                 refs = {r for g in groups for r in tasks.get(g, [])}
                 if refs:
                     tasks[core] = sorted(refs, key=_ref_order)
             joined.append(core)
-        return joined
+        return joined, bare
 
     def _find_namesakes(self) -> dict[str, tuple[str, ...]]:
         """Each unit with the units of *other* notices that share one of its names (鼓楼区's 区人社局 and another

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -88,6 +88,22 @@ class Span:
     text: str  # the words as written
     corrected: bool = False  # a unit name understood through a slip (商物局 -> 区商务局)
     doc: str = ""  # the notice a part named by its title words belongs to
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _most_shared(q: str, headings: Iterable[tuple[str, int, str]], ignored: set[str],
+                 at_least: int = 1) -> tuple[int, str] | None:
+    """(part, group heading) of the one heading that shares most character pairs with the question's words (the
+    `ignored` pairs aside), and at least `at_least`; None when none does, or two share as many: not a reading to
+    guess."""
+    grams = _pairs(q) - ignored
+    scores = sorted(((len(grams & _pairs(title)), number, group) for title, number, group in headings), reverse=True)
+    if not scores or scores[0][0] < at_least or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+        return None
+    return scores[0][1], scores[0][2]
 
 
 def _department_names(notice: Notice) -> tuple[str, ...]:
@@ -173,13 +189,12 @@ class Tagger:
         # name in another notice (澄州's 市教育局)
         self._issuers = {name: n.doc_id for n in self._notices for name in _department_names(n)}
         self._text = "".join(t.text for n in self._notices for t in n.tasks)
+        # the groups of tasks within parts, in the order they are printed: (part number, group heading)
+        self._groups = list(dict.fromkeys((t.section, t.group) for n in self._notices for t in n.tasks if t.group))
         # every heading a question may name a part or group by: (heading, part number, group heading or "")
         self._headings = {(s.title, s.number, "") for n in self._notices for s in n.sections}
-        self._headings |= {(t.group, t.section, t.group) for n in self._notices for t in n.tasks if t.group}
+        self._headings |= {(heading, part, heading) for part, heading in self._groups}
         self._levels = [_LEVEL_RANK.get(n.identity.level, 1) for n in self._notices]
-        # group headings in the order they are printed, each once: (heading, part, heading)
-        self._headings_in_order = list(dict.fromkeys((t.group, t.section, t.group) for n in self._notices
-                                                     for t in n.tasks if t.group))
         jieba.setLogLevel(60)
 
     def _derive_section_words(self, knowledge: Knowledge) -> list[tuple[str, int, str]]:
@@ -218,37 +233,25 @@ class Tagger:
         """The part, or the group of tasks within a part (「(六)全面推进乡村振兴」), whose heading shares most character
         pairs with the question's words (「讲科技创新的那个部分」「乡村振兴那一块」), when the question asks for a part
         without naming it: ((part,), group heading or "")."""
-        grams = {q[i:i + 2] for i in range(len(q) - 1)} - {"部分", "那个", "有什", "什么", "哪些", "任务", "多少"}
-
-        def shared(title: str) -> int:
-            return len(grams & {title[i:i + 2] for i in range(len(title) - 1)})
-
-        scores = sorted(((shared(title), number, group) for title, number, group in self._headings), reverse=True)
-        if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
-            return (), ""  # no heading shares a pair, or two share as many: not a reading to guess
-        return (scores[0][1],), scores[0][2]
+        best = _most_shared(q, self._headings, {"部分", "那个", "有什", "什么", "哪些", "任务", "多少"})
+        return ((best[0],), best[1]) if best else ((), "")
 
     def group_named(self, q: str, sections: Sequence[int] = ()) -> tuple[int, str] | None:
         """(part, group heading) of a group of tasks within a part that the question names: by its place in the part
         (「第四部分的(二)那一组」「第二部分第(一)组」) or by its heading's words (「耕地保护那一组」, a heading quoted whole);
         None when it names none."""
-        groups = [(number, heading) for heading, number, heading_again in self._headings_in_order if heading_again]
         if sections and (m := _GROUP_ORDINAL.search(q)):
             k = chinese_number(m.group(1) or m.group(2))
-            mine = [g for g in groups if g[0] == sections[0]]
+            mine = [g for g in self._groups if g[0] == sections[0]]
             return mine[k - 1] if 1 <= k <= len(mine) else None
         # a heading said whole names its group, also when words of it named another part (乡村建设)
-        whole = [g for g in groups if g[1] in q]
+        whole = [g for g in self._groups if g[1] in q]
         if whole:
             return max(whole, key=lambda g: (not sections or g[0] in sections, len(g[1])))
         if not _GROUP_NOUN.search(q):
             return None
-        grams = {q[i:i + 2] for i in range(len(q) - 1)} - {"部分", "那一", "这一", "一组", "哪些", "任务", "工作"}
-        scored = sorted(((len(grams & {h[i:i + 2] for i in range(len(h) - 1)}), n, h) for n, h in groups
-                         if not sections or n in sections), reverse=True)
-        if scored and scored[0][0] >= 2 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
-            return scored[0][1], scored[0][2]
-        return None
+        candidates = [(heading, part, heading) for part, heading in self._groups if not sections or part in sections]
+        return _most_shared(q, candidates, {"部分", "那一", "这一", "一组", "哪些", "任务", "工作"}, at_least=2)
 
     def tag(self, q: str) -> list[Span]:
         spans: list[Span] = []
